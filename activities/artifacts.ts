@@ -1,0 +1,109 @@
+/**
+ * Claim check and idempotency for phase activities. A phase run's writes and its artifact row commit in one
+ * transaction keyed by (tenant, flow, phase, run): a retry after a crash either finds the committed artifact
+ * and returns it, or finds nothing at all and starts clean.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../db';
+import { phaseArtifacts } from '../db/schema';
+import { PhaseFailureType, type PhaseActivityInput, type PhaseActivityResult } from '../workflows/messages';
+import type { ActivityDeps } from './deps';
+
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export interface PhaseOutput {
+  summary: string;
+  data: unknown;
+  inputRequest?: string | null;
+}
+
+export async function runPhaseOnce(
+  deps: ActivityDeps,
+  input: PhaseActivityInput,
+  compute: (tx: Tx) => Promise<PhaseOutput>,
+): Promise<PhaseActivityResult> {
+  injectFaults(deps, input);
+  const key = and(
+    eq(phaseArtifacts.tenantId, input.tenantId),
+    eq(phaseArtifacts.flowId, input.flowId),
+    eq(phaseArtifacts.phase, input.phase),
+    eq(phaseArtifacts.run, input.run),
+  );
+  const [existing] = await deps.db
+    .select({ id: phaseArtifacts.id, summary: phaseArtifacts.summary, inputRequest: phaseArtifacts.inputRequest })
+    .from(phaseArtifacts)
+    .where(key);
+  if (existing) {
+    deps.logger.info({ flowId: input.flowId, tenantId: input.tenantId, phase: input.phase }, 'phase already stored; reusing');
+    return { artifactId: existing.id, summary: existing.summary, inputRequest: existing.inputRequest };
+  }
+  return deps.db.transaction(async (tx) => {
+    const output = await compute(tx);
+    const [row] = await tx
+      .insert(phaseArtifacts)
+      .values({
+        tenantId: input.tenantId,
+        flowId: input.flowId,
+        flowType: input.flowType,
+        phase: input.phase,
+        run: input.run,
+        summary: output.summary,
+        inputRequest: output.inputRequest ?? null,
+        data: output.data,
+      })
+      .returning({ id: phaseArtifacts.id });
+    return { artifactId: row.id, summary: output.summary, inputRequest: output.inputRequest ?? null };
+  });
+}
+
+/** Loads the artifact a previous phase stored. Missing means the flow's claim checks are broken: not retryable. */
+export async function loadArtifact<T>(db: Database | Tx, tenantId: string, artifactId: string | undefined, what: string): Promise<T> {
+  if (!artifactId) {
+    throw ApplicationFailure.create({
+      type: PhaseFailureType.missingArtifact,
+      message: `no ${what} artifact: that phase has not completed (or was skipped)`,
+      nonRetryable: true,
+    });
+  }
+  const [row] = await db
+    .select({ data: phaseArtifacts.data })
+    .from(phaseArtifacts)
+    .where(and(eq(phaseArtifacts.tenantId, tenantId), eq(phaseArtifacts.id, artifactId)));
+  if (!row) {
+    throw ApplicationFailure.create({
+      type: PhaseFailureType.missingArtifact,
+      message: `${what} artifact ${artifactId} not found for tenant ${tenantId}`,
+      nonRetryable: true,
+    });
+  }
+  return row.data as T;
+}
+
+function injectFaults(deps: ActivityDeps, input: PhaseActivityInput): void {
+  if (!deps.faultInjection) return;
+  const fault = input.faults.find((f) => f.phase === input.phase && input.run <= f.failRuns);
+  if (fault) {
+    const attempt = Context.current().info.attempt;
+    throw ApplicationFailure.create({
+      type: PhaseFailureType.injectedFault,
+      message: `injected fault in ${input.phase} (run ${input.run}, attempt ${attempt})`,
+    });
+  }
+}
+
+/** Tells Temporal the activity is alive between batches, and stops early if the flow was cancelled. */
+export function heartbeat(progress?: unknown): void {
+  const ctx = Context.current();
+  ctx.heartbeat(progress);
+  if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('activity cancelled');
+}
+
+/** Inserts in chunks: PostgreSQL caps a statement at 65,535 parameters. */
+export async function insertInChunks<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) {
+    await insert(rows.slice(i, i + size));
+    heartbeat({ written: Math.min(i + size, rows.length), of: rows.length });
+  }
+}

@@ -1,0 +1,42 @@
+/** The gateway: a thin Express 5 app over Temporal and the database. Built by a factory so tests run the real thing. */
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import createHttpError from 'http-errors';
+import type { Config } from '../config';
+import type { Logger } from '../config/logger';
+import type { Database } from '../db';
+import { callerContext } from './context';
+import { FlowService } from './flow-service';
+import { problemHandler } from './problems';
+import { catalogRoutes } from './routes/catalog';
+import { flowRoutes } from './routes/flows';
+import { importRoutes } from './routes/imports';
+
+export interface GatewayDeps {
+  config: Config;
+  client: Client;
+  db: Database;
+  logger: Logger;
+}
+
+export function createApp({ config, client, db, logger }: GatewayDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  const api = express.Router();
+  api.use(callerContext(config.MFO_DEFAULT_TENANT));
+  api.use(importRoutes(db, config.MFO_MAX_UPLOAD_MB));
+  api.use(express.json({ limit: '1mb' }));
+  api.use(catalogRoutes());
+  api.use(flowRoutes({ db, flows: new FlowService(client, config.TEMPORAL_TASK_QUEUE), faultInjection: config.MFO_FAULT_INJECTION }));
+  app.use('/api/v1', api);
+
+  app.use((req, _res, next) => next(createHttpError(404, `no route for ${req.method} ${req.path}`)));
+  app.use(problemHandler(logger));
+  return app;
+}

@@ -1,0 +1,149 @@
+/**
+ * The gateway's only door to Temporal: start, list, query and control flows, always scoped to one tenant.
+ * A flow of another tenant is indistinguishable from a flow that does not exist (404).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import createHttpError from 'http-errors';
+import { FLOW_CATALOG, isFlowType, type FlowType } from '../workflows/catalog';
+import {
+  approveUpdate,
+  cancelUpdate,
+  inputUpdate,
+  pauseUpdate,
+  rejectUpdate,
+  resumeUpdate,
+  retryUpdate,
+  skipUpdate,
+  stateQuery,
+  type FlowOptions,
+  type FlowStartInput,
+  type FlowState,
+} from '../workflows/messages';
+import { CurrentPhaseKey, FlowStatusKey, FlowTypeKey, TenantIdKey } from '../workflows/search-attributes';
+import type { FlowStatus } from '../workflows/vocabulary';
+import type { ControlAction } from './schemas';
+
+export interface FlowSummary {
+  flowId: string;
+  flowType: FlowType | null;
+  status: FlowStatus | null;
+  currentPhase: string | null;
+  temporalStatus: string;
+  startedAt: string;
+  closedAt: string | null;
+}
+
+const UPDATES = {
+  pause: pauseUpdate,
+  resume: resumeUpdate,
+  cancel: cancelUpdate,
+  approve: approveUpdate,
+  reject: rejectUpdate,
+  input: inputUpdate,
+  retry: retryUpdate,
+  skip: skipUpdate,
+} as const;
+
+export class FlowService {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  async start(tenantId: string, actor: string, flowType: FlowType, input: Record<string, unknown>, options: FlowOptions) {
+    const definition = FLOW_CATALOG[flowType];
+    const flowId = `${tenantId}.${flowType}.${randomUUID()}`;
+    const args: FlowStartInput = { tenantId, flowType, requestedBy: actor, input, options };
+    const handle = await this.client.workflow.start(definition.workflowType, {
+      taskQueue: this.taskQueue,
+      workflowId: flowId,
+      args: [args],
+      typedSearchAttributes: [
+        { key: TenantIdKey, value: tenantId },
+        { key: FlowTypeKey, value: flowType },
+        { key: FlowStatusKey, value: 'running' },
+        { key: CurrentPhaseKey, value: '' },
+      ],
+      staticSummary: `${definition.title} flow for tenant ${tenantId}, started by ${actor}`,
+      staticDetails: `Phases: ${definition.phases.map((p) => `${p.name}${p.gate ? ` (gate: ${p.gate})` : ''}`).join(' → ')}`,
+    });
+    return { flowId, runId: handle.firstExecutionRunId };
+  }
+
+  async list(tenantId: string, filter: { type?: FlowType; status?: FlowStatus; limit: number }): Promise<FlowSummary[]> {
+    // Values come from zod enums and the tenant slug pattern, so they are safe to embed in the query.
+    const clauses = [`TenantId = '${tenantId}'`];
+    if (filter.type) clauses.push(`FlowType = '${filter.type}'`);
+    if (filter.status) clauses.push(`FlowStatus = '${filter.status}'`);
+    const flows: FlowSummary[] = [];
+    for await (const info of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(filter.limit, 1000) })) {
+      flows.push(summarise(info));
+      if (flows.length >= filter.limit) break;
+    }
+    return flows;
+  }
+
+  async state(tenantId: string, flowId: string): Promise<FlowState> {
+    const handle = this.handle(tenantId, flowId);
+    try {
+      const state = await handle.query(stateQuery);
+      if (state.tenantId !== tenantId) throw notFound(flowId);
+      return state;
+    } catch (err) {
+      throw translate(err, flowId);
+    }
+  }
+
+  async control(tenantId: string, flowId: string, action: ControlAction, request: object, updateId?: string): Promise<FlowState> {
+    const handle = this.handle(tenantId, flowId);
+    try {
+      return await handle.executeUpdate(UPDATES[action] as typeof pauseUpdate, { args: [request as never], updateId });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        // Updates cannot reach a closed flow; tell the caller why instead of pretending it is missing.
+        const description = await handle.describe().catch(() => null);
+        if (description) throw createHttpError(409, `cannot ${action}: the flow is closed (${description.status.name.toLowerCase()})`);
+      }
+      throw translate(err, flowId);
+    }
+  }
+
+  private handle(tenantId: string, flowId: string) {
+    const [owner, type] = flowId.split('.');
+    if (owner !== tenantId || !type || !isFlowType(type)) throw notFound(flowId);
+    return this.client.workflow.getHandle(flowId);
+  }
+}
+
+function notFound(flowId: string) {
+  return createHttpError(404, `flow ${flowId} not found`);
+}
+
+function translate(err: unknown, flowId: string): unknown {
+  if (err instanceof WorkflowNotFoundError) return notFound(flowId);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    return createHttpError(409, err.cause.message);
+  }
+  return err;
+}
+
+function summarise(info: WorkflowExecutionInfo): FlowSummary {
+  const attrs = info.typedSearchAttributes;
+  const flowType = attrs.get(FlowTypeKey) ?? null;
+  return {
+    flowId: info.workflowId,
+    flowType: flowType && isFlowType(flowType) ? flowType : null,
+    status: (attrs.get(FlowStatusKey) as FlowStatus | undefined) ?? null,
+    currentPhase: attrs.get(CurrentPhaseKey) || null,
+    temporalStatus: info.status.name,
+    startedAt: info.startTime.toISOString(),
+    closedAt: info.closeTime?.toISOString() ?? null,
+  };
+}

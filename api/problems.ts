@@ -1,0 +1,50 @@
+/**
+ * Errors become RFC 9457 problem documents. Route code throws http-errors (or lets zod / Temporal errors
+ * through); this is the one place that decides status codes, and it never leaks stack traces.
+ */
+import type { ErrorRequestHandler } from 'express';
+import createHttpError, { isHttpError } from 'http-errors';
+import { ZodError } from 'zod';
+import type { Logger } from '../config/logger';
+
+export interface ProblemIssue {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export function zodIssues(error: ZodError, prefix: string): ProblemIssue[] {
+  return error.issues.map((i) => ({
+    field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || prefix,
+    rule: i.code,
+    message: i.message,
+  }));
+}
+
+/** 400 naming each offending field and the rule it broke. */
+export function badRequest(issues: ProblemIssue[]) {
+  return createHttpError(400, `Invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+}
+
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let status = 500;
+    let detail = 'Internal server error';
+    let issues: ProblemIssue[] | undefined;
+    if (err instanceof ZodError) {
+      status = 400;
+      issues = zodIssues(err, '');
+      detail = 'Invalid request';
+    } else if (isHttpError(err)) {
+      status = err.status;
+      // Body-parser errors are http-errors too; their messages are safe, 5xx messages are not shown.
+      detail = status < 500 ? err.message : detail;
+      issues = (err as { issues?: ProblemIssue[] }).issues;
+    }
+    if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    res
+      .status(status)
+      .type('application/problem+json')
+      .json({ type: 'about:blank', title: createHttpError(status).message, status, detail, ...(issues ? { issues } : {}) });
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * All configuration, parsed once from the environment with zod. Every process (launcher, worker, gateway,
+ * tests) reads settings from here only, so a misspelt or malformed variable fails at start-up, naming itself.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  MFO_DATA_DIR: z.string().min(1).default('.data'),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('mfo-flows'),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  DATABASE_URL: z.string().url().optional(),
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MFO_DEFAULT_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default('default'),
+  MFO_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
+  MFO_FAULT_INJECTION: flag,
+  /** A prebuilt workflow bundle (from scripts/bundle-workflows.ts); unset = bundle at worker start. */
+  MFO_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+});
+
+export type Config = z.infer<typeof schema> & { dataDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.MFO_DATA_DIR) };
+}

@@ -1,0 +1,139 @@
+/**
+ * Every table carries tenant_id and every query filters by it. Flow status is deliberately absent: Temporal is
+ * the only source of truth for it. Rows written by phase activities carry flow_id and are unique on their
+ * natural key, so a retried activity can never duplicate them.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const imports = pgTable(
+  'imports',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    tenantId: text('tenant_id').notNull(),
+    filename: text('filename').notNull(),
+    format: text('format').notNull(),
+    content: text('content').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    rowCount: integer('row_count').notNull(),
+    columns: jsonb('columns').$type<string[]>().notNull(),
+    encodingIssueCount: integer('encoding_issue_count').notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('imports_tenant_idx').on(t.tenantId, t.createdAt)],
+);
+
+export const rawRows = pgTable(
+  'raw_rows',
+  {
+    tenantId: text('tenant_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    rowNumber: integer('row_number').notNull(),
+    data: jsonb('data').$type<Record<string, string | number | boolean | null>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.importId, t.rowNumber] })],
+);
+
+export const phaseArtifacts = pgTable(
+  'phase_artifacts',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    tenantId: text('tenant_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    flowType: text('flow_type').notNull(),
+    phase: text('phase').notNull(),
+    run: integer('run').notNull(),
+    summary: text('summary').notNull(),
+    /** Set when the phase asked a human for input (gate `input_on_request`). */
+    inputRequest: text('input_request'),
+    data: jsonb('data').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('phase_artifacts_natural_key').on(t.tenantId, t.flowId, t.phase, t.run)],
+);
+
+export const assets = pgTable(
+  'assets',
+  {
+    tenantId: text('tenant_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    key: text('key').notNull(),
+    hostname: text('hostname').notNull(),
+    ip: text('ip'),
+    assetType: text('asset_type').notNull(),
+    osFamily: text('os_family').notNull(),
+    osVersion: text('os_version'),
+    cpu: doublePrecision('cpu'),
+    memoryGb: doublePrecision('memory_gb'),
+    storageGb: doublePrecision('storage_gb'),
+    environment: text('environment').notNull(),
+    criticality: text('criticality').notNull(),
+    owner: text('owner'),
+    monthlyCost: doublePrecision('monthly_cost'),
+    /** The full canonical record, so later flows read one row instead of re-deriving it. */
+    attributes: jsonb('attributes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.flowId, t.key] })],
+);
+
+export const applications = pgTable(
+  'applications',
+  {
+    tenantId: text('tenant_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    owner: text('owner'),
+    criticality: text('criticality').notNull(),
+    tier: text('tier').notNull(),
+    attributes: jsonb('attributes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.flowId, t.key] })],
+);
+
+export const assetApplications = pgTable(
+  'asset_applications',
+  {
+    tenantId: text('tenant_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    assetKey: text('asset_key').notNull(),
+    applicationKey: text('application_key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.flowId, t.assetKey, t.applicationKey] })],
+);
+
+export const dependencies = pgTable(
+  'dependencies',
+  {
+    tenantId: text('tenant_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    fromKey: text('from_key').notNull(),
+    toKey: text('to_key').notNull(),
+    port: integer('port').notNull().default(0),
+    type: text('type').notNull(),
+    protocol: text('protocol'),
+    confidence: doublePrecision('confidence').notNull(),
+    source: text('source').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.flowId, t.fromKey, t.toKey, t.port] })],
+);

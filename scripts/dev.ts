@@ -1,0 +1,86 @@
+/**
+ * `npm start`: the whole platform in one terminal. Starts (unless TEMPORAL_ADDRESS is set) the Temporal dev server
+ * with its Web UI and a SQLite file under .data/, opens the database (PGlite under .data/ unless DATABASE_URL is
+ * set) and migrates it, then runs the worker and the gateway in this process. Ctrl-C stops everything.
+ */
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { loadConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { openDatabase } from '../db';
+import { ensureSearchAttributes } from '../workers/search-attributes';
+import { createFlowWorker } from '../workers/worker';
+import { startDevServer, type DevServer } from './dev-server';
+import { requireTemporalCli } from './temporal-cli';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config, 'mfo');
+
+  let devServer: DevServer | null = null;
+  let address = config.TEMPORAL_ADDRESS;
+  if (!address) {
+    const cliPath = requireTemporalCli();
+    const dbFile = path.join(config.dataDir, 'temporal.sqlite');
+    log.info({ cli: cliPath, dbFile }, 'starting Temporal dev server');
+    devServer = await startDevServer({
+      cliPath,
+      port: config.TEMPORAL_DEV_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dbFile,
+      logFile: path.join(config.dataDir, 'temporal.log'),
+    });
+    address = devServer.address;
+    log.info({ address, webUi: devServer.uiUrl }, `Temporal dev server listening on ${address}; Web UI at ${devServer.uiUrl}`);
+  } else {
+    log.info({ address }, 'using the Temporal cluster at TEMPORAL_ADDRESS');
+  }
+
+  const connection = await Connection.connect({ address });
+  const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+  if (added.length) log.info({ added }, 'registered search attributes');
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite') });
+  await db.migrate();
+  log.info({ database: db.kind, location: db.location }, `database ready (${db.kind} at ${db.location}), migrations applied`);
+
+  log.info('bundling workflow code and starting the worker…');
+  const workerConnection = await NativeConnection.connect({ address });
+  const worker = await createFlowWorker({ config, connection: workerConnection, db: db.db, logger: log, workflowBundlePath: config.MFO_WORKFLOW_BUNDLE });
+  const workerDone = worker.run();
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
+
+  const app = createApp({ config, client, db: db.db, logger: log });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+  });
+  log.info(`gateway listening on http://${config.HOST}:${config.PORT}/api/v1 — press Ctrl-C to stop`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await new Promise((r) => server.close(r));
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerDone.catch((err) => log.error({ err }, 'worker stopped with an error'));
+    await workerConnection.close();
+    await connection.close();
+    await db.close();
+    await devServer?.stop();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

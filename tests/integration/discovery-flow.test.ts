@@ -1,0 +1,317 @@
+/**
+ * Discovery end to end through the real gateway, a real Temporal dev server and PostgreSQL: the happy path,
+ * every control message, needs_attention, and bad input.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { and, count, eq } from 'drizzle-orm';
+import { applications, assets, dependencies, imports } from '../../db/schema';
+import type { FlowState } from '../../workflows/messages';
+import { startPlatform, type Platform } from './harness';
+
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
+
+let platform: Platform;
+const tenant = `t-${Date.now().toString(36)}`;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+async function upload(name: string, contentType = 'text/csv', asTenant = tenant): Promise<string> {
+  const res = await platform.api('POST', `/imports?filename=${name}`, { raw: fixture(name), contentType, tenant: asTenant });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function startDiscovery(importId: string, options: Record<string, unknown> = {}, asTenant = tenant): Promise<string> {
+  const res = await platform.api('POST', '/flows', {
+    tenant: asTenant,
+    actor: 'alice',
+    body: { flowType: 'discovery', input: { importId }, options },
+  });
+  expect(res.status).toBe(201);
+  return res.body.flowId;
+}
+
+const phase = (state: FlowState, name: string) => state.phases.find((p) => p.name === name)!;
+
+async function countRows(table: typeof assets | typeof applications | typeof dependencies, flowId: string): Promise<number> {
+  const [row] = await platform.db.db.select({ n: count() }).from(table).where(and(eq(table.tenantId, tenant), eq(table.flowId, flowId)));
+  return row.n;
+}
+
+/** Answers the data-quality input gate if the data has critical issues; approval gates are left to the caller. */
+async function untilMappingGate(flowId: string): Promise<FlowState> {
+  let state = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_input' || s.status === 'awaiting_approval');
+  if (state.status === 'awaiting_input') {
+    expect(state.pendingRequest?.phase).toBe('data_validation');
+    const res = await platform.api('POST', `/flows/${flowId}/input`, { tenant, actor: 'alice', body: { data: { accept: true } } });
+    expect(res.status).toBe(202);
+    state = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_approval');
+  }
+  expect(state.pendingRequest).toMatchObject({ kind: 'approval', phase: 'field_mapping' });
+  return state;
+}
+
+test('happy path: CMDB CSV → approved mapping → canonical inventory and dependency analysis', async () => {
+  const importId = await upload('cmdb.csv');
+  const flowId = await startDiscovery(importId);
+  expect(flowId.startsWith(`${tenant}.discovery.`)).toBe(true);
+
+  const gated = await untilMappingGate(flowId);
+  expect(phase(gated, 'data_import').status).toBe('completed');
+  expect(phase(gated, 'field_mapping').status).toBe('awaiting_approval');
+  expect(phase(gated, 'data_cleansing').status).toBe('pending');
+
+  const mapping = await platform.api('GET', `/flows/${flowId}/phases/field_mapping/artifact`, { tenant });
+  expect(mapping.status).toBe(200);
+  const targets = Object.fromEntries(mapping.body.data.mapping.entries.map((e: { sourceColumn: string; target: string }) => [e.sourceColumn, e.target]));
+  expect(targets).toMatchObject({ Name: 'hostname', 'IP Address': 'ip', Environment: 'environment', Application: 'application' });
+
+  const approved = await platform.api('POST', `/flows/${flowId}/approve`, { tenant, actor: 'bob', body: { comment: 'looks right' } });
+  expect(approved.status).toBe(202);
+  expect(phase(approved.body, 'field_mapping').status).toBe('completed');
+
+  const done = await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+  expect(done.phases.every((p) => p.status === 'completed')).toBe(true);
+  expect(done.completedAt).not.toBeNull();
+  expect(Object.keys(done.artifacts)).toHaveLength(6);
+
+  // Claim check: the rows are in PostgreSQL, the workflow only carries ids and summaries.
+  const inventory = await platform.api('GET', `/flows/${flowId}/phases/asset_inventory/artifact`, { tenant });
+  expect(await countRows(assets, flowId)).toBe(inventory.body.data.assetCount);
+  expect(inventory.body.data.assetCount).toBeGreaterThanOrEqual(200);
+  expect(await countRows(applications, flowId)).toBeGreaterThanOrEqual(40);
+  expect(await countRows(dependencies, flowId)).toBeGreaterThan(0);
+
+  const graph = await platform.api('GET', `/flows/${flowId}/phases/dependency_analysis/artifact`, { tenant });
+  expect(graph.body.data.moveGroups.length).toBeGreaterThan(0);
+  expect(graph.body.data.cycles.length).toBeGreaterThan(0);
+  expect(graph.body.data.provider).toBe('offline-rules');
+
+  const listed = await platform.api('GET', '/flows?type=discovery&status=completed', { tenant });
+  expect(listed.status).toBe(200);
+  expect(listed.body.flows.map((f: { flowId: string }) => f.flowId)).toContain(flowId);
+  const otherStatus = await platform.api('GET', '/flows?status=running', { tenant });
+  expect(otherStatus.body.flows.map((f: { flowId: string }) => f.flowId)).not.toContain(flowId);
+
+  if (process.env.MFO_CAPTURE_HISTORIES) {
+    const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
+    fs.writeFileSync(path.join(__dirname, '..', 'histories', 'discovery-gated.json'), historyToJSON(history));
+  }
+});
+
+test.each([
+  ['inventory.json', 'application/json', 'json_inventory'],
+  ['rvtools-vinfo.csv', 'text/csv', 'rvtools_vinfo'],
+])('autoApprove runs %s through all six phases without stopping', async (file, contentType, format) => {
+  const importId = await upload(file, contentType);
+  const flowId = await startDiscovery(importId, { autoApprove: true });
+  const done = await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+  const imported = await platform.api('GET', `/flows/${flowId}/phases/data_import/artifact`, { tenant });
+  expect(imported.body.data.format).toBe(format);
+  expect(done.phases.map((p) => p.status)).toEqual(Array(6).fill('completed'));
+  expect(await countRows(assets, flowId)).toBeGreaterThanOrEqual(200);
+});
+
+test('pause while a phase runs takes effect at the next phase boundary; resume finishes the flow', async () => {
+  const importId = await upload('cmdb.csv');
+  const flowId = await startDiscovery(importId, { autoApprove: true });
+  const paused = await platform.api('POST', `/flows/${flowId}/pause`, { tenant, actor: 'alice', body: {} });
+  expect(paused.status).toBe(202);
+  expect(paused.body.status).toBe('paused');
+
+  // Whatever phase was running finishes; no later phase starts while paused.
+  const settled = await platform.waitForFlow(flowId, (s) => s.status === 'paused' && !s.phases.some((p) => p.status === 'running'));
+  const completed = settled.phases.filter((p) => p.status === 'completed').length;
+  expect(completed).toBeGreaterThanOrEqual(1);
+  expect(completed).toBeLessThan(6);
+  await new Promise((r) => setTimeout(r, 1500));
+  const still = await platform.api<FlowState>('GET', `/flows/${flowId}`, { tenant });
+  expect(still.body.status).toBe('paused');
+  expect(still.body.phases.filter((p) => p.status === 'completed').length).toBe(completed);
+  expect(still.body.phases.every((p) => p.status !== 'failed')).toBe(true);
+
+  const again = await platform.api('POST', `/flows/${flowId}/pause`, { tenant, actor: 'alice', body: {} });
+  expect(again.status).toBe(409);
+  expect(again.body.detail).toMatch(/cannot pause: the flow is paused/);
+
+  const resumed = await platform.api('POST', `/flows/${flowId}/resume`, { tenant, actor: 'alice', body: {} });
+  expect(resumed.status).toBe(202);
+  await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+});
+
+test('resume on a running flow is 409 with the reason', async () => {
+  const importId = await upload('cmdb.csv');
+  const flowId = await startDiscovery(importId);
+  const res = await platform.api('POST', `/flows/${flowId}/resume`, { tenant, actor: 'alice', body: {} });
+  expect(res.status).toBe(409);
+  expect(res.body.detail).toMatch(/cannot resume: the flow is \w+, not paused/);
+  const approveTooEarly = await platform.api('POST', `/flows/${flowId}/retry`, { tenant, actor: 'alice', body: {} });
+  expect(approveTooEarly.status).toBe(409);
+  await platform.api('POST', `/flows/${flowId}/cancel`, { tenant, actor: 'alice', body: {} });
+});
+
+test('cancel stops the flow; later control messages are refused', async () => {
+  const importId = await upload('cmdb.csv');
+  const flowId = await startDiscovery(importId);
+  await untilMappingGate(flowId);
+  const cancelled = await platform.api('POST', `/flows/${flowId}/cancel`, { tenant, actor: 'carol', body: { reason: 'wrong file' } });
+  expect(cancelled.status).toBe(202);
+  expect(cancelled.body.status).toBe('cancelled');
+  expect(cancelled.body.cancelledBy).toBe('carol');
+  expect(phase(cancelled.body, 'data_cleansing').status).toBe('pending');
+
+  const state = await platform.waitForFlow(flowId, (s) => s.status === 'cancelled');
+  expect(state.pendingRequest).toBeNull();
+  const approve = await platform.api('POST', `/flows/${flowId}/approve`, { tenant, actor: 'carol', body: {} });
+  expect(approve.status).toBe(409);
+  const description = await platform.client.workflow.getHandle(flowId).describe();
+  expect(description.typedSearchAttributes.get({ name: 'FlowStatus', type: 'KEYWORD' } as never)).toBe('cancelled');
+});
+
+test('reject with feedback re-runs field_mapping and the feedback reaches the resolver', async () => {
+  const importId = await upload('cmdb.csv');
+  const flowId = await startDiscovery(importId);
+  await untilMappingGate(flowId);
+
+  const rejected = await platform.api('POST', `/flows/${flowId}/reject`, {
+    tenant,
+    actor: 'bob',
+    body: { feedback: 'Serial Number -> nothing; "Owner" is the location', changes: { 'Mem Util %': null } },
+  });
+  expect(rejected.status).toBe(202);
+
+  const regated = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_approval' && phase(s, 'field_mapping').runs === 2);
+  expect(phase(regated, 'field_mapping').feedback).toEqual([
+    expect.objectContaining({ actor: 'bob', text: expect.stringContaining('Serial Number') }),
+  ]);
+  const artifact = await platform.api('GET', `/flows/${flowId}/phases/field_mapping/artifact`, { tenant });
+  expect(artifact.body.run).toBe(2);
+  expect(artifact.body.data.feedbackConsidered).toEqual(['Serial Number -> nothing; "Owner" is the location']);
+  const entries: { sourceColumn: string; target: string | null; decidedBy: string }[] = artifact.body.data.mapping.entries;
+  const byColumn = Object.fromEntries(entries.map((e) => [e.sourceColumn, e]));
+  expect(byColumn['Serial Number'].target).toBeNull();
+  expect(byColumn.Owner.target).toBe('location');
+  expect(byColumn.Location.target).not.toBe('location'); // one column per target
+  expect(byColumn['Mem Util %'].target).toBeNull();
+  expect(byColumn['Mem Util %'].decidedBy).toBe('user');
+
+  const badChanges = await platform.api('POST', `/flows/${flowId}/reject`, {
+    tenant,
+    actor: 'bob',
+    body: { feedback: 'again', changes: { Name: 'not_a_field' } },
+  });
+  expect(badChanges.status).toBe(400);
+  expect(badChanges.body.issues[0].field).toBe('body.changes.Name');
+
+  await platform.api('POST', `/flows/${flowId}/approve`, { tenant, actor: 'bob', body: { phase: 'field_mapping' } });
+  await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+});
+
+test('a phase failing past its retries → needs_attention → retry succeeds; skip is refused afterwards', async () => {
+  const importId = await upload('cmdb.csv');
+  const flowId = await startDiscovery(importId, {
+    autoApprove: true,
+    phaseRetry: { maximumAttempts: 2, initialIntervalMs: 100 },
+    faults: [{ phase: 'data_cleansing', failRuns: 1 }],
+  });
+  const attention = await platform.waitForFlow(flowId, (s) => s.status === 'needs_attention');
+  expect(attention.currentPhase).toBe('data_cleansing');
+  expect(phase(attention, 'data_cleansing').status).toBe('failed');
+  expect(attention.lastError).toMatchObject({ phase: 'data_cleansing', type: 'InjectedFault' });
+  expect(attention.lastError?.message).toMatch(/attempt 2/);
+  expect(attention.pendingRequest?.kind).toBe('attention');
+  expect(phase(attention, 'asset_inventory').status).toBe('pending');
+
+  const retried = await platform.api('POST', `/flows/${flowId}/retry`, { tenant, actor: 'alice', body: {} });
+  expect(retried.status).toBe(202);
+  const done = await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+  expect(phase(done, 'data_cleansing').runs).toBe(2);
+  expect(phase(done, 'data_cleansing').status).toBe('completed');
+  const skip = await platform.api('POST', `/flows/${flowId}/skip`, { tenant, actor: 'alice', body: {} });
+  expect(skip.status).toBe(409);
+});
+
+test('skip a failed phase: the flow goes on without it', async () => {
+  const importId = await upload('cmdb.csv');
+  const flowId = await startDiscovery(importId, {
+    autoApprove: true,
+    phaseRetry: { maximumAttempts: 1, initialIntervalMs: 100 },
+    faults: [{ phase: 'dependency_analysis', failRuns: 5 }],
+  });
+  await platform.waitForFlow(flowId, (s) => s.status === 'needs_attention');
+  const skipped = await platform.api('POST', `/flows/${flowId}/skip`, { tenant, actor: 'alice', body: {} });
+  expect(skipped.status).toBe(202);
+  const done = await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+  expect(phase(done, 'dependency_analysis').status).toBe('skipped');
+  expect(done.artifacts.dependency_analysis).toBeUndefined();
+});
+
+test('malformed CSV is a 400 naming the line, and nothing is stored', async () => {
+  const before = await platform.db.db.select({ n: count() }).from(imports).where(eq(imports.tenantId, tenant));
+  const res = await platform.api('POST', '/imports?filename=malformed.csv', { raw: fixture('malformed.csv'), tenant });
+  expect(res.status).toBe(400);
+  expect(res.body.issues[0]).toMatchObject({ field: 'body', rule: 'parse' });
+  expect(res.body.issues[0].message).toMatch(/line \d+/);
+  const after = await platform.db.db.select({ n: count() }).from(imports).where(eq(imports.tenantId, tenant));
+  expect(after[0].n).toBe(before[0].n);
+});
+
+test('bad start input is a 400 naming the field and rule; unknown flows are 404, other tenants see 404', async () => {
+  const missing = await platform.api('POST', '/flows', { tenant, body: { flowType: 'discovery', input: {} } });
+  expect(missing.status).toBe(400);
+  expect(missing.body.issues).toEqual([expect.objectContaining({ field: 'body.input.importId' })]);
+
+  const wrongType = await platform.api('POST', '/flows', { tenant, body: { flowType: 'teleport', input: {} } });
+  expect(wrongType.status).toBe(400);
+  expect(wrongType.body.issues[0]).toMatchObject({ field: 'body.flowType', rule: 'invalid_value' });
+
+  const unknownImport = await platform.api('POST', '/flows', {
+    tenant,
+    body: { flowType: 'discovery', input: { importId: '00000000-0000-4000-8000-000000000000' } },
+  });
+  expect(unknownImport.status).toBe(400);
+  expect(unknownImport.body.issues[0]).toMatchObject({ field: 'body.input.importId', rule: 'exists' });
+
+  const retries = await platform.api('POST', '/flows', {
+    tenant,
+    body: { flowType: 'discovery', input: { importId: '00000000-0000-4000-8000-000000000000' }, options: { phaseRetry: { maximumAttempts: 0 } } },
+  });
+  expect(retries.status).toBe(400);
+  expect(retries.body.issues[0].field).toBe('body.options.phaseRetry.maximumAttempts');
+
+  expect((await platform.api('GET', `/flows/${tenant}.discovery.nope`, { tenant })).status).toBe(404);
+  expect((await platform.api('POST', `/flows/${tenant}.discovery.nope/pause`, { tenant, body: {} })).status).toBe(404);
+
+  const importId = await upload('cmdb.csv');
+  const flowId = await startDiscovery(importId);
+  const intruder = 'other-tenant';
+  expect((await platform.api('GET', `/flows/${flowId}`, { tenant: intruder })).status).toBe(404);
+  expect((await platform.api('POST', `/flows/${flowId}/cancel`, { tenant: intruder, body: {} })).status).toBe(404);
+  expect((await platform.api('GET', `/imports/${importId}`, { tenant: intruder })).status).toBe(404);
+  const foreignStart = await platform.api('POST', '/flows', { tenant: intruder, body: { flowType: 'discovery', input: { importId } } });
+  expect(foreignStart.status).toBe(400);
+  const listed = await platform.api('GET', '/flows', { tenant: intruder });
+  expect(listed.body.flows.map((f: { flowId: string }) => f.flowId)).not.toContain(flowId);
+  await platform.api('POST', `/flows/${flowId}/cancel`, { tenant, body: {} });
+});
+
+test('flow types list the phases and gates of the catalog', async () => {
+  const res = await platform.api('GET', '/flow-types');
+  const discovery = res.body.flowTypes.find((f: { type: string }) => f.type === 'discovery');
+  expect(discovery.phases.map((p: { name: string }) => p.name)).toEqual([
+    'data_import',
+    'data_validation',
+    'field_mapping',
+    'data_cleansing',
+    'asset_inventory',
+    'dependency_analysis',
+  ]);
+  expect(discovery.phases.find((p: { name: string }) => p.name === 'field_mapping').gate).toBe('approval');
+});

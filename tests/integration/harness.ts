@@ -1,0 +1,142 @@
+/**
+ * A real platform for one test file: the suite's Temporal dev server and PostgreSQL, a worker on a task queue of
+ * its own (so files never pick up each other's flows), and the real gateway on an ephemeral port, spoken to
+ * over HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { loadConfig, type Config } from '../../config';
+import { createLogger } from '../../config/logger';
+import { openDatabase, type DatabaseHandle } from '../../db';
+import { PROJECT_ROOT } from '../../scripts/temporal-cli';
+import type { FlowState } from '../../workflows/messages';
+import { createFlowWorker } from '../../workers/worker';
+import { readTestEnvironment } from '../setup/env';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  raw?: string;
+  contentType?: string;
+  tenant?: string;
+  actor?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Platform {
+  config: Config;
+  baseUrl: string;
+  client: Client;
+  db: DatabaseHandle;
+  api<T = any>(method: string, urlPath: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  /** A worker in its own OS process, for crash tests: `npm run worker` exactly as an operator runs it. */
+  spawnWorkerProcess(): ChildProcess;
+  waitForFlow(flowId: string, predicate: (s: FlowState) => boolean, options?: { timeoutMs?: number; tenant?: string }): Promise<FlowState>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(options: { worker?: boolean } = {}): Promise<Platform> {
+  const env = readTestEnvironment();
+  const processEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    DATABASE_URL: env.databaseUrl,
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID().slice(0, 8)}`,
+    MFO_FAULT_INJECTION: 'true',
+    MFO_WORKFLOW_BUNDLE: env.workflowBundlePath,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  const config = loadConfig(processEnv);
+  const logger = createLogger(config, 'test');
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: 'memory://', poolSize: 5 });
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+  let worker: { instance: Worker; done: Promise<void>; connection: NativeConnection } | null = null;
+  const children: ChildProcess[] = [];
+
+  const server: Server = await new Promise((resolve) => {
+    const s = createApp({ config, client, db: db.db, logger }).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const platform: Platform = {
+    config,
+    baseUrl,
+    client,
+    db,
+    async api(method, urlPath, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.tenant) headers['x-tenant-id'] = opts.tenant;
+      if (opts.actor) headers['x-actor'] = opts.actor;
+      let body: string | undefined;
+      if (opts.raw !== undefined) {
+        body = opts.raw;
+        headers['content-type'] = opts.contentType ?? 'text/csv';
+      } else if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] = 'application/json';
+      }
+      const res = await fetch(`${baseUrl}/api/v1${urlPath}`, { method, headers, body });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async startWorker() {
+      if (worker) return;
+      const workerConnection = await NativeConnection.connect({ address: env.temporalAddress });
+      const instance = await createFlowWorker({ config, connection: workerConnection, db: db.db, logger, workflowBundlePath: env.workflowBundlePath });
+      worker = { instance, done: instance.run(), connection: workerConnection };
+    },
+    async stopWorker() {
+      if (!worker) return;
+      const current = worker;
+      worker = null;
+      current.instance.shutdown();
+      await current.done;
+      await current.connection.close();
+    },
+    spawnWorkerProcess() {
+      const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'workers/main.ts'], {
+        cwd: PROJECT_ROOT,
+        env: processEnv,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      return child;
+    },
+    async waitForFlow(flowId, predicate, opts = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+      let last: FlowState | null = null;
+      while (Date.now() < deadline) {
+        const res = await platform.api<FlowState>('GET', `/flows/${flowId}`, { tenant: opts.tenant });
+        if (res.status === 200) {
+          last = res.body;
+          if (predicate(last)) return last;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`flow ${flowId} did not reach the expected state; last: ${JSON.stringify(last && { status: last.status, currentPhase: last.currentPhase, phases: last.phases.map((p) => `${p.name}:${p.status}`), lastError: last.lastError })}`);
+    },
+    async stop() {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      await platform.stopWorker();
+      await new Promise((r) => server.close(r));
+      await connection.close();
+      await db.close();
+    },
+  };
+  if (options.worker !== false) await platform.startWorker();
+  return platform;
+}

@@ -1,0 +1,81 @@
+/**
+ * Starts what the integration tests need, once: a real Temporal dev server (the `temporal` CLI), a real
+ * PostgreSQL (DATABASE_URL if given, else a throwaway cluster), migrations, and one workflow bundle that every
+ * worker in the suite reuses. Anything missing fails the run with the fix in the message; nothing is skipped.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { openDatabase } from '../../db';
+import { startDevServer, type DevServer } from '../../scripts/dev-server';
+import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
+import type { TestEnvironment } from './env';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+declare global {
+  var __MFO_DEV_SERVER__: DevServer | undefined;
+  var __MFO_PG_DIR__: string | undefined;
+  var __MFO_TEMP_DIR__: string | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfo-test-'));
+  fs.chmodSync(tempDir, 0o755); // the throwaway cluster may run as the postgres user
+  globalThis.__MFO_TEMP_DIR__ = tempDir;
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pgDir = path.join(tempDir, 'pg');
+    databaseUrl = execFileSync(path.join(PROJECT_ROOT, 'scripts/pg-throwaway.sh'), ['start', pgDir, String(await freePort())], {
+      encoding: 'utf8',
+    }).trim();
+    globalThis.__MFO_PG_DIR__ = pgDir;
+  }
+  const db = await openDatabase({ databaseUrl, pgliteDir: 'memory://' });
+  try {
+    await db.migrate();
+  } catch (err) {
+    throw new Error(`Could not migrate the test database at DATABASE_URL: ${(err as Error).message}`);
+  } finally {
+    await db.close();
+  }
+
+  const server = await startDevServer({
+    cliPath: requireTemporalCli(),
+    port: await freePort(),
+    uiPort: null,
+    namespace: 'default',
+    dbFile: null,
+    logFile: path.join(tempDir, 'temporal.log'),
+  });
+  globalThis.__MFO_DEV_SERVER__ = server;
+
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const workflowBundlePath = path.join(tempDir, 'workflow-bundle.js');
+  fs.writeFileSync(workflowBundlePath, bundle.code);
+
+  const env: TestEnvironment = { temporalAddress: server.address, databaseUrl, workflowBundlePath, tempDir };
+  process.env.MFO_TEST_ENV = JSON.stringify(env);
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

@@ -1,0 +1,154 @@
+/**
+ * The flow's public contract: start input, the state a query returns, and the control updates. Imported by
+ * the gateway and the worker alike, so a message has exactly one definition.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { FlowType } from './catalog';
+import type { FlowStatus, PhaseStatus } from './vocabulary';
+
+export interface PhaseRetryOptions {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+}
+
+/**
+ * Chaos testing: make every attempt of a phase's first `failRuns` runs fail with a retryable error. Only
+ * honoured when the worker runs with MFO_FAULT_INJECTION=true (the test suite does); otherwise ignored.
+ */
+export interface FaultInjection {
+  phase: string;
+  failRuns: number;
+}
+
+export interface FlowOptions {
+  autoApprove: boolean;
+  phaseRetry: PhaseRetryOptions;
+  faults: FaultInjection[];
+}
+
+export interface FlowStartInput {
+  tenantId: string;
+  flowType: FlowType;
+  requestedBy: string;
+  /** Flow-specific input, validated by the gateway (e.g. Discovery: `{ importId }`). */
+  input: Record<string, unknown>;
+  options: FlowOptions;
+}
+
+export interface Feedback {
+  actor: string;
+  text: string;
+  /** Structured edits accompanying the feedback (e.g. column → canonical field for field_mapping). */
+  changes: Record<string, unknown> | null;
+  at: string;
+}
+
+export interface PhaseState {
+  name: string;
+  status: PhaseStatus;
+  /** How many times the phase has been (re)run: reject-with-feedback, submitted input and retry each add one. */
+  runs: number;
+  startedAt: string | null;
+  completedAt: string | null;
+  artifactId: string | null;
+  summary: string | null;
+  feedback: Feedback[];
+  error: string | null;
+}
+
+export interface PendingRequest {
+  kind: 'approval' | 'input' | 'attention';
+  phase: string;
+  prompt: string;
+  since: string;
+}
+
+export interface FlowError {
+  phase: string;
+  message: string;
+  type: string | null;
+  at: string;
+}
+
+export interface FlowState {
+  flowId: string;
+  tenantId: string;
+  flowType: FlowType;
+  requestedBy: string;
+  status: FlowStatus;
+  currentPhase: string | null;
+  phases: PhaseState[];
+  pendingRequest: PendingRequest | null;
+  lastError: FlowError | null;
+  /** Latest artifact id per completed phase (claim check: the artifacts themselves live in the database). */
+  artifacts: Record<string, string>;
+  options: FlowOptions;
+  input: Record<string, unknown>;
+  startedAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  cancelledBy: string | null;
+}
+
+/** Who sent a control message. The gateway fills it from the caller's identity. */
+export interface Actor {
+  actor: string;
+}
+
+export interface ApproveRequest extends Actor {
+  phase?: string;
+  comment?: string;
+}
+export interface RejectRequest extends Actor {
+  phase?: string;
+  feedback: string;
+  changes?: Record<string, unknown>;
+}
+export interface InputRequest extends Actor {
+  phase?: string;
+  data: Record<string, unknown>;
+}
+export interface CancelRequest extends Actor {
+  reason?: string;
+}
+
+export const stateQuery = defineQuery<FlowState>('state');
+
+export const pauseUpdate = defineUpdate<FlowState, [Actor]>('pause');
+export const resumeUpdate = defineUpdate<FlowState, [Actor]>('resume');
+export const cancelUpdate = defineUpdate<FlowState, [CancelRequest]>('cancel');
+export const approveUpdate = defineUpdate<FlowState, [ApproveRequest]>('approve');
+export const rejectUpdate = defineUpdate<FlowState, [RejectRequest]>('reject');
+export const inputUpdate = defineUpdate<FlowState, [InputRequest]>('input');
+export const retryUpdate = defineUpdate<FlowState, [Actor]>('retry');
+export const skipUpdate = defineUpdate<FlowState, [Actor]>('skip');
+
+/** The input and result every phase activity shares, so the engine can run any phase of any flow. */
+export interface PhaseActivityInput {
+  tenantId: string;
+  flowId: string;
+  flowType: FlowType;
+  phase: string;
+  run: number;
+  flowInput: Record<string, unknown>;
+  artifacts: Record<string, string>;
+  feedback: Feedback[];
+  humanInput: Record<string, unknown> | null;
+  faults: FaultInjection[];
+}
+
+export interface PhaseActivityResult {
+  artifactId: string;
+  summary: string;
+  /** Set when the phase needs a human's input before the flow may go on (gate `input_on_request`). */
+  inputRequest: string | null;
+}
+
+export type PhaseActivity = (input: PhaseActivityInput) => Promise<PhaseActivityResult>;
+
+/** ApplicationFailure types raised by phase activities; non-retryable ones go straight to needs_attention. */
+export const PhaseFailureType = {
+  invalidInput: 'InvalidPhaseInput',
+  missingArtifact: 'MissingArtifact',
+  injectedFault: 'InjectedFault',
+} as const;
