@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
@@ -101,10 +102,24 @@ export class FlowService {
     }
   }
 
-  async control(tenantId: string, flowId: string, action: ControlAction, request: object, updateId?: string): Promise<FlowState> {
+  /**
+   * Sends a control update. Every update gets an id (the caller's Idempotency-Key, or a fresh one), so the retry
+   * below is safe: the server applies an update id at most once.
+   */
+  async control(tenantId: string, flowId: string, action: ControlAction, request: object, idempotencyKey?: string): Promise<FlowState> {
     const handle = this.handle(tenantId, flowId);
+    const updateId = idempotencyKey ?? randomUUID();
     try {
-      return await handle.executeUpdate(UPDATES[action] as typeof pauseUpdate, { args: [request as never], updateId });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await handle.executeUpdate(UPDATES[action] as typeof pauseUpdate, { args: [request as never], updateId });
+        } catch (err) {
+          // An update that lands in a workflow task the server then rejects (e.g. an activity finished during it)
+          // fails with FAILED_PRECONDITION; it was not applied, so offering it again is correct.
+          if (!isTransientUpdateFailure(err) || attempt >= UPDATE_ATTEMPTS) throw err;
+          await new Promise((r) => setTimeout(r, 50 * attempt));
+        }
+      }
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         // Updates cannot reach a closed flow; tell the caller why instead of pretending it is missing.
@@ -120,6 +135,13 @@ export class FlowService {
     if (owner !== tenantId || !type || !isFlowType(type)) throw notFound(flowId);
     return this.client.workflow.getHandle(flowId);
   }
+}
+
+const UPDATE_ATTEMPTS = 5;
+const GRPC_FAILED_PRECONDITION = 9;
+
+function isTransientUpdateFailure(err: unknown): boolean {
+  return err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === GRPC_FAILED_PRECONDITION;
 }
 
 function notFound(flowId: string) {

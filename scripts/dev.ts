@@ -10,6 +10,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
+import { installSdkLogging } from '../workers/runtime';
 import { openDatabase } from '../db';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { createFlowWorker } from '../workers/worker';
@@ -19,6 +20,7 @@ import { requireTemporalCli } from './temporal-cli';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config, 'mfo');
+  installSdkLogging(log);
 
   let devServer: DevServer | null = null;
   let address = config.TEMPORAL_ADDRESS;

@@ -25,7 +25,7 @@ export async function createFlowWorker(options: FlowWorkerOptions): Promise<Work
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    identity: options.identity,
+    ...(options.identity ? { identity: options.identity } : {}),
     ...workflowSource,
     activities: createPhaseActivities({
       db,

@@ -31,10 +31,12 @@ import type { FlowStatus } from './vocabulary';
 type PhaseActivityName = keyof PhaseActivities;
 
 // Activities heartbeat between batches; a short heartbeat timeout lets a crashed worker's phase be retried
-// elsewhere within seconds instead of waiting for the start-to-close timeout.
+// elsewhere within seconds instead of waiting for the start-to-close timeout. On cancel the flow waits for the
+// running phase to stop, so nothing is still writing after the flow reports `cancelled`.
 const activities = wf.proxyActivities<PhaseActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '20 seconds',
+  cancellationType: wf.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 type Decision =
@@ -122,7 +124,8 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     return lines.join('\n\n');
   }
 
-  const snapshot = (): FlowState => structuredClone(state);
+  // The workflow sandbox has no structuredClone; the state is plain JSON anyway.
+  const snapshot = (): FlowState => JSON.parse(JSON.stringify(state)) as FlowState;
 
   function requireWaiting(kind: PendingRequest['kind'], phase: string | undefined, action: string): void {
     const pending = state.pendingRequest;

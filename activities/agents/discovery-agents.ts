@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CANONICAL_FIELDS, type CanonicalApplication, type CanonicalAsset, type CanonicalField } from '../analysis/model';
 import { explainCriticalIssues, type DataProfile } from '../analysis/discovery/profile';
 import { applyMappingChanges, resolveAmbiguous, type FieldMapping } from '../analysis/discovery/mapping';
-import { describeMoveGroups, type GraphAnalysis } from '../analysis/discovery/graph';
+import { describeMoveGroups, type Edge, type GraphAnalysis } from '../analysis/discovery/graph';
 import type { RawRow } from '../analysis/model';
 import type { AgentDefinition } from './provider';
 
@@ -74,6 +74,7 @@ export const fieldMappingResolver: AgentDefinition<MappingResolverInput, FieldMa
 
 export interface MoveGroupInput {
   analysis: GraphAnalysis;
+  edges: Edge[];
   assets: CanonicalAsset[];
   applications: CanonicalApplication[];
 }
@@ -95,5 +96,5 @@ export const moveGroupNamer: AgentDefinition<MoveGroupInput, MoveGroups> = {
       evidence: z.array(z.string()),
     }),
   ),
-  offline: ({ analysis, assets, applications }) => describeMoveGroups(analysis, assets, applications),
+  offline: ({ analysis, assets, applications, edges }) => describeMoveGroups(analysis, assets, applications, edges),
 };

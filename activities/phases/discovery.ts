@@ -295,7 +295,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
         tenantId: input.tenantId,
         flowId: input.flowId,
         phase: input.phase,
-        input: { analysis, assets: canonicalAssets, applications: canonicalApps },
+        input: { analysis, edges, assets: canonicalAssets, applications: canonicalApps },
         feedback: input.feedback.map((f) => f.text),
       });
       const artifact: DependencyArtifact = {

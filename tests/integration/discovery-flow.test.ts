@@ -2,12 +2,14 @@
  * Discovery end to end through the real gateway, a real Temporal dev server and PostgreSQL: the happy path,
  * every control message, needs_attention, and bad input.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { and, count, eq } from 'drizzle-orm';
 import { applications, assets, dependencies, imports } from '../../db/schema';
 import type { FlowState } from '../../workflows/messages';
+import { requireTemporalCli } from '../../scripts/temporal-cli';
+import { readTestEnvironment } from '../setup/env';
 import { startPlatform, type Platform } from './harness';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
@@ -36,6 +38,14 @@ async function startDiscovery(importId: string, options: Record<string, unknown>
   });
   expect(res.status).toBe(201);
   return res.body.flowId;
+}
+
+/** `npm run histories` keeps the replay corpus in tests/histories/ current with these flows. */
+function captureHistory(flowId: string, name: string): void {
+  if (!process.env.MFO_CAPTURE_HISTORIES) return;
+  // The temporal CLI writes the canonical JSON form that Worker.runReplayHistories reads.
+  const json = execFileSync(requireTemporalCli(), ['workflow', 'show', '--workflow-id', flowId, '--address', readTestEnvironment().temporalAddress, '--output', 'json']);
+  fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), json);
 }
 
 const phase = (state: FlowState, name: string) => state.phases.find((p) => p.name === name)!;
@@ -100,10 +110,7 @@ test('happy path: CMDB CSV → approved mapping → canonical inventory and depe
   const otherStatus = await platform.api('GET', '/flows?status=running', { tenant });
   expect(otherStatus.body.flows.map((f: { flowId: string }) => f.flowId)).not.toContain(flowId);
 
-  if (process.env.MFO_CAPTURE_HISTORIES) {
-    const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
-    fs.writeFileSync(path.join(__dirname, '..', 'histories', 'discovery-gated.json'), historyToJSON(history));
-  }
+  captureHistory(flowId, 'discovery-gated');
 });
 
 test.each([
@@ -144,6 +151,7 @@ test('pause while a phase runs takes effect at the next phase boundary; resume f
   const resumed = await platform.api('POST', `/flows/${flowId}/resume`, { tenant, actor: 'alice', body: {} });
   expect(resumed.status).toBe(202);
   await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+  captureHistory(flowId, 'discovery-paused');
 });
 
 test('resume on a running flow is 409 with the reason', async () => {
@@ -173,6 +181,7 @@ test('cancel stops the flow; later control messages are refused', async () => {
   expect(approve.status).toBe(409);
   const description = await platform.client.workflow.getHandle(flowId).describe();
   expect(description.typedSearchAttributes.get({ name: 'FlowStatus', type: 'KEYWORD' } as never)).toBe('cancelled');
+  captureHistory(flowId, 'discovery-cancelled');
 });
 
 test('reject with feedback re-runs field_mapping and the feedback reaches the resolver', async () => {
@@ -212,6 +221,7 @@ test('reject with feedback re-runs field_mapping and the feedback reaches the re
 
   await platform.api('POST', `/flows/${flowId}/approve`, { tenant, actor: 'bob', body: { phase: 'field_mapping' } });
   await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+  captureHistory(flowId, 'discovery-rejected');
 });
 
 test('a phase failing past its retries → needs_attention → retry succeeds; skip is refused afterwards', async () => {
@@ -236,6 +246,7 @@ test('a phase failing past its retries → needs_attention → retry succeeds; s
   expect(phase(done, 'data_cleansing').status).toBe('completed');
   const skip = await platform.api('POST', `/flows/${flowId}/skip`, { tenant, actor: 'alice', body: {} });
   expect(skip.status).toBe(409);
+  captureHistory(flowId, 'discovery-retried');
 });
 
 test('skip a failed phase: the flow goes on without it', async () => {
@@ -251,6 +262,41 @@ test('skip a failed phase: the flow goes on without it', async () => {
   const done = await platform.waitForFlow(flowId, (s) => s.status === 'completed');
   expect(phase(done, 'dependency_analysis').status).toBe('skipped');
   expect(done.artifacts.dependency_analysis).toBeUndefined();
+});
+
+test('critical data-quality issues stop at awaiting_input; excluding rows re-validates, accepting goes on', async () => {
+  // Half the rows have no usable IP and a third share a hostname: critical by the profile's rules.
+  const lines = ['Name,IP Address,Operating System,Environment,Application'];
+  for (let i = 1; i <= 30; i++) {
+    const host = i % 3 === 0 ? 'dupe-host' : `srv${i}`;
+    const ip = i % 2 === 0 ? 'n/a' : `10.0.0.${i}`;
+    lines.push(`${host},${ip},RHEL 7.9,PRD,Billing`);
+  }
+  const res = await platform.api('POST', '/imports?filename=dirty.csv', { raw: lines.join('\n'), tenant });
+  expect(res.status).toBe(201);
+  const flowId = await startDiscovery(res.body.id);
+  const waiting = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_input');
+  expect(waiting.pendingRequest).toMatchObject({ kind: 'input', phase: 'data_validation' });
+  expect(waiting.pendingRequest?.prompt).toMatch(/critical/);
+  const validation = await platform.api('GET', `/flows/${flowId}/phases/data_validation/artifact`, { tenant });
+  expect(validation.body.data.criticalIssueCount).toBeGreaterThan(0);
+  expect(validation.body.data.explanations.length).toBe(validation.body.data.criticalIssueCount);
+
+  const approveWrongGate = await platform.api('POST', `/flows/${flowId}/approve`, { tenant, body: {} });
+  expect(approveWrongGate.status).toBe(409);
+
+  const excluded = await platform.api('POST', `/flows/${flowId}/input`, { tenant, body: { data: { excludeRows: [2, 4] } } });
+  expect(excluded.status).toBe(202);
+  const again = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_input' && phase(s, 'data_validation').runs === 2);
+  const revalidated = await platform.api('GET', `/flows/${flowId}/phases/data_validation/artifact`, { tenant });
+  expect(revalidated.body.data.excludedRows).toEqual([2, 4]);
+  expect(revalidated.body.data.profile.rowCount).toBe(28);
+  expect(again.pendingRequest?.phase).toBe('data_validation');
+
+  await platform.api('POST', `/flows/${flowId}/input`, { tenant, body: { data: { accept: true } } });
+  const mapping = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_approval');
+  expect(phase(mapping, 'data_validation')).toMatchObject({ status: 'completed', runs: 3 });
+  await platform.api('POST', `/flows/${flowId}/cancel`, { tenant, body: {} });
 });
 
 test('malformed CSV is a 400 naming the line, and nothing is stored', async () => {

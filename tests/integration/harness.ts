@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
@@ -47,7 +46,13 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(options: { worker?: boolean } = {}): Promise<Platform> {
+export interface PlatformOptions {
+  worker?: boolean;
+  /** `pglite` runs worker and gateway on an in-memory embedded database, as `npm start` does by default. */
+  database?: 'postgres' | 'pglite';
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const env = readTestEnvironment();
   const processEnv = {
     ...process.env,
@@ -60,7 +65,12 @@ export async function startPlatform(options: { worker?: boolean } = {}): Promise
   };
   const config = loadConfig(processEnv);
   const logger = createLogger(config, 'test');
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: 'memory://', poolSize: 5 });
+  const db = await openDatabase({
+    databaseUrl: options.database === 'pglite' ? undefined : config.DATABASE_URL,
+    pgliteDir: 'memory://',
+    poolSize: 5,
+  });
+  if (options.database === 'pglite') await db.migrate();
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
@@ -108,7 +118,7 @@ export async function startPlatform(options: { worker?: boolean } = {}): Promise
       await current.connection.close();
     },
     spawnWorkerProcess() {
-      const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'workers/main.ts'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
         cwd: PROJECT_ROOT,
         env: processEnv,
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -119,15 +129,18 @@ export async function startPlatform(options: { worker?: boolean } = {}): Promise
     async waitForFlow(flowId, predicate, opts = {}) {
       const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
       let last: FlowState | null = null;
+      let lastFailure: ApiResponse | null = null;
       while (Date.now() < deadline) {
-        const res = await platform.api<FlowState>('GET', `/flows/${flowId}`, { tenant: opts.tenant });
+        const res = await platform.api<FlowState>('GET', `/flows/${flowId}`, { tenant: opts.tenant ?? flowId.split('.')[0] });
         if (res.status === 200) {
           last = res.body;
           if (predicate(last)) return last;
+        } else {
+          lastFailure = res;
         }
         await new Promise((r) => setTimeout(r, 200));
       }
-      throw new Error(`flow ${flowId} did not reach the expected state; last: ${JSON.stringify(last && { status: last.status, currentPhase: last.currentPhase, phases: last.phases.map((p) => `${p.name}:${p.status}`), lastError: last.lastError })}`);
+      throw new Error(`flow ${flowId} did not reach the expected state; last: ${JSON.stringify(last && { status: last.status, currentPhase: last.currentPhase, phases: last.phases.map((p) => `${p.name}:${p.status}`), lastError: last.lastError })}; last failed query: ${JSON.stringify(lastFailure)}`);
     },
     async stop() {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

@@ -28,7 +28,7 @@ function killed(child: ChildProcess): Promise<void> {
 }
 
 test('worker SIGKILLed mid-phase: a new worker completes the flow with no duplicate rows', async () => {
-  const inventory = generateInventory({ seed: 7, servers: 4000, applications: 200 });
+  const inventory = generateInventory({ seed: 7, servers: 10_000, applications: 400 });
   const upload = await platform.api('POST', '/imports?filename=big.csv', { raw: inventory.cmdbCsv, tenant });
   expect(upload.status).toBe(201);
   const start = await platform.api('POST', '/flows', {
@@ -52,13 +52,17 @@ test('worker SIGKILLed mid-phase: a new worker completes the flow with no duplic
   expect(done.phases.every((p) => p.status === 'completed')).toBe(true);
   // The phase in flight at the kill ran once as far as the flow is concerned (Temporal retried the activity).
   expect(done.phases.find((p) => p.name === phaseAtKill)!.runs).toBe(1);
+  // …and the kill really interrupted it: Temporal had to start a second attempt after the heartbeat timeout.
+  const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
+  const retriedAttempts = (history.events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
+  expect(retriedAttempts.length).toBeGreaterThanOrEqual(1);
 
   const scope = and(eq(assets.tenantId, tenant), eq(assets.flowId, flowId));
   const [assetCounts] = await platform.db.db.select({ rows: count(), keys: countDistinct(assets.key) }).from(assets).where(scope);
   const artifact = await platform.api('GET', `/flows/${flowId}/phases/asset_inventory/artifact`, { tenant });
   expect(assetCounts.rows).toBe(artifact.body.data.assetCount);
   expect(assetCounts.keys).toBe(assetCounts.rows);
-  expect(assetCounts.rows).toBeGreaterThan(3500);
+  expect(assetCounts.rows).toBeGreaterThan(9000);
   const [depCount] = await platform.db.db
     .select({ n: count() })
     .from(dependencies)

@@ -53,14 +53,7 @@ export default async function globalSetup(): Promise<void> {
     await db.close();
   }
 
-  const server = await startDevServer({
-    cliPath: requireTemporalCli(),
-    port: await freePort(),
-    uiPort: null,
-    namespace: 'default',
-    dbFile: null,
-    logFile: path.join(tempDir, 'temporal.log'),
-  });
+  const server = await startTestDevServer(requireTemporalCli(), tempDir);
   globalThis.__MFO_DEV_SERVER__ = server;
 
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
@@ -69,6 +62,24 @@ export default async function globalSetup(): Promise<void> {
 
   const env: TestEnvironment = { temporalAddress: server.address, databaseUrl, workflowBundlePath, tempDir };
   process.env.MFO_TEST_ENV = JSON.stringify(env);
+}
+
+/** A free port can be taken between probing and binding; on a bind failure, try fresh ports. */
+async function startTestDevServer(cliPath: string, tempDir: string): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer({
+        cliPath,
+        port: await freePort(),
+        uiPort: null,
+        namespace: 'default',
+        dbFile: null,
+        logFile: path.join(tempDir, `temporal-${attempt}.log`),
+      });
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 const quietLogger = {

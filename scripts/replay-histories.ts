@@ -1,0 +1,27 @@
+/**
+ * Replays every committed history under tests/histories/ against the current workflow code and prints one JSON
+ * line per history. Exits non-zero on any non-determinism. `npm run replay [bundle-path]`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { PROJECT_ROOT } from './temporal-cli';
+
+async function main(): Promise<void> {
+  const dir = path.join(PROJECT_ROOT, 'tests', 'histories');
+  const bundlePath = process.argv[2];
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
+  const source = bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('../workflows') };
+  let failed = 0;
+  for await (const result of Worker.runReplayHistories(source, histories)) {
+    if (result.error) failed++;
+    console.log(JSON.stringify({ history: result.workflowId, ok: !result.error, error: result.error ? String(result.error) : null }));
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(2);
+});

@@ -1,0 +1,128 @@
+/**
+ * `npm start` as a user runs it: the launcher starts its own Temporal dev server (with Web UI and SQLite file),
+ * the embedded PGlite database, the worker and the gateway in one process. A flow completes on PGlite; Ctrl-C
+ * stops everything; a second start on the same data directory still has the flow and its artifacts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { PROJECT_ROOT } from '../../scripts/temporal-cli';
+import { freePort } from '../setup/global-setup';
+import { readTestEnvironment } from '../setup/env';
+
+interface Launch {
+  child: ChildProcess;
+  output: string[];
+}
+
+const env = readTestEnvironment();
+const dataDir = path.join(env.tempDir, 'launcher-data');
+
+async function launch(ports: { temporal: number; ui: number; gateway: number }): Promise<Launch> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    MFO_DATA_DIR: dataDir,
+    TEMPORAL_DEV_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    PORT: String(ports.gateway),
+    MFO_WORKFLOW_BUNDLE: env.workflowBundlePath,
+    LOG_LEVEL: 'info',
+  };
+  delete childEnv.DATABASE_URL;
+  delete childEnv.TEMPORAL_ADDRESS;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
+    cwd: PROJECT_ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout!.on('data', (d) => output.push(String(d)));
+  child.stderr!.on('data', (d) => output.push(String(d)));
+  const deadline = Date.now() + 90_000;
+  while (!output.join('').includes('gateway listening')) {
+    if (child.exitCode !== null) throw new Error(`launcher exited early:\n${output.join('')}`);
+    if (Date.now() > deadline) throw new Error(`launcher did not come up:\n${output.join('')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, output };
+}
+
+async function stop(launched: Launch): Promise<number | null> {
+  return new Promise((resolve) => {
+    launched.child.once('exit', (code) => resolve(code));
+    launched.child.kill('SIGINT');
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function api(port: number, method: string, urlPath: string, body?: string, contentType = 'application/json') {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1${urlPath}`, {
+    method,
+    body,
+    headers: body ? { 'content-type': contentType } : {},
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+test('npm start: whole platform on embedded defaults, clean Ctrl-C, state survives a restart', async () => {
+  const ports = { temporal: await freePort(), ui: await freePort(), gateway: await freePort() };
+  const first = await launch(ports);
+  try {
+    const log = first.output.join('');
+    expect(log).toContain(`Temporal dev server listening on 127.0.0.1:${ports.temporal}`);
+    expect(log).toContain(`Web UI at http://127.0.0.1:${ports.ui}`);
+    expect(log).toMatch(/database ready \(pglite at .*launcher-data\/pglite\)/);
+    expect(log).toContain(`gateway listening on http://127.0.0.1:${ports.gateway}/api/v1`);
+    expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);
+
+    const ui = await fetch(`http://127.0.0.1:${ports.ui}/`);
+    expect(ui.status).toBe(200);
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    const attributes = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    await connection.close();
+    expect(Object.keys(attributes.customAttributes)).toEqual(expect.arrayContaining(['TenantId', 'FlowType', 'FlowStatus', 'CurrentPhase']));
+
+    const csv = fs.readFileSync(path.join(PROJECT_ROOT, 'tests/fixtures/cmdb.csv'), 'utf8');
+    const upload = await api(ports.gateway, 'POST', '/imports?filename=cmdb.csv', csv, 'text/csv');
+    expect(upload.status).toBe(201);
+    const started = await api(ports.gateway, 'POST', '/flows', JSON.stringify({ flowType: 'discovery', input: { importId: upload.body.id }, options: { autoApprove: true } }));
+    expect(started.status).toBe(201);
+    let state = await api(ports.gateway, 'GET', `/flows/${started.body.flowId}`);
+    for (const deadline = Date.now() + 60_000; state.body.status !== 'completed' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      state = await api(ports.gateway, 'GET', `/flows/${started.body.flowId}`);
+    }
+    expect(state.body.status).toBe('completed');
+
+    expect(await stop(first)).toBe(0);
+    expect(first.output.join('')).toContain('stopped');
+    expect(await portOpen(ports.temporal)).toBe(false);
+    expect(await portOpen(ports.gateway)).toBe(false);
+
+    const second = await launch(ports);
+    try {
+      const again = await api(ports.gateway, 'GET', `/flows/${started.body.flowId}`);
+      expect(again.status).toBe(200);
+      expect(again.body.status).toBe('completed');
+      const artifact = await api(ports.gateway, 'GET', `/flows/${started.body.flowId}/phases/asset_inventory/artifact`);
+      expect(artifact.status).toBe(200);
+      expect(artifact.body.data.assetCount).toBeGreaterThanOrEqual(200);
+    } finally {
+      await stop(second);
+    }
+  } finally {
+    if (first.child.exitCode === null) first.child.kill('SIGKILL');
+  }
+}, 240_000);

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mappingChangesFromFeedback } from '../../activities/agents/discovery-agents';
+import { loadConfig } from '../../config';
+import { findTemporalCli, MISSING_CLI_MESSAGE, requireTemporalCli } from '../../scripts/temporal-cli';
+
+describe('configuration', () => {
+  test('defaults are complete', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 8080, TEMPORAL_NAMESPACE: 'default', MFO_FAULT_INJECTION: false });
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+  });
+
+  test('a malformed variable stops start-up, naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
+  });
+});
+
+describe('temporal CLI discovery', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+  const fake = path.join(dir, 'temporal');
+  fs.writeFileSync(fake, '#!/bin/sh\n', { mode: 0o755 });
+
+  test('TEMPORAL_CLI_PATH wins, then PATH', () => {
+    expect(findTemporalCli({ TEMPORAL_CLI_PATH: fake, PATH: '/nonexistent' })).toBe(fake);
+    expect(findTemporalCli({ PATH: `/nonexistent${path.delimiter}${dir}` })).toBe(fake);
+  });
+
+  test('a TEMPORAL_CLI_PATH that is not executable is not silently replaced', () => {
+    expect(findTemporalCli({ TEMPORAL_CLI_PATH: path.join(dir, 'missing'), PATH: dir })).toBeNull();
+    expect(() => requireTemporalCli({ TEMPORAL_CLI_PATH: path.join(dir, 'missing') })).toThrow(MISSING_CLI_MESSAGE);
+  });
+});
+
+describe('reviewer feedback for the mapping resolver', () => {
+  const columns = ['VM', 'DNS Name', 'Annotation', 'Owner'];
+
+  test('arrows, "map X to Y" and "X is Y" become changes; unknown columns are ignored', () => {
+    expect(
+      mappingChangesFromFeedback(['"DNS Name" -> hostname; map Annotation to owner', 'VM is nothing', 'Nope -> ip'], columns),
+    ).toEqual({ 'DNS Name': 'hostname', Annotation: 'owner', VM: null });
+  });
+
+  test('free text without instructions yields no changes', () => {
+    expect(mappingChangesFromFeedback(['please double-check the owners'], columns)).toEqual({});
+  });
+});
