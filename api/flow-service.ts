@@ -27,7 +27,8 @@ import {
   type FlowStartInput,
   type FlowState,
 } from '../workflows/messages';
-import { CurrentPhaseKey, FlowStatusKey, FlowTypeKey, TenantIdKey } from '../workflows/search-attributes';
+import { CurrentPhaseKey, FlowStatusKey, FlowTypeKey } from '../workflows/search-attributes';
+import { flowStartOptions, flowWorkflowId } from '../workflows/start-options';
 import type { FlowStatus } from '../workflows/vocabulary';
 import type { ControlAction } from './schemas';
 
@@ -59,21 +60,13 @@ export class FlowService {
   ) {}
 
   async start(tenantId: string, actor: string, flowType: FlowType, input: Record<string, unknown>, options: FlowOptions) {
-    const definition = FLOW_CATALOG[flowType];
-    const flowId = `${tenantId}.${flowType}.${randomUUID()}`;
+    const flowId = flowWorkflowId(tenantId, flowType, randomUUID());
     const args: FlowStartInput = { tenantId, flowType, requestedBy: actor, input, options };
-    const handle = await this.client.workflow.start(definition.workflowType, {
+    const handle = await this.client.workflow.start(FLOW_CATALOG[flowType].workflowType, {
       taskQueue: this.taskQueue,
       workflowId: flowId,
       args: [args],
-      typedSearchAttributes: [
-        { key: TenantIdKey, value: tenantId },
-        { key: FlowTypeKey, value: flowType },
-        { key: FlowStatusKey, value: 'running' },
-        { key: CurrentPhaseKey, value: '' },
-      ],
-      staticSummary: `${definition.title} flow for tenant ${tenantId}, started by ${actor}`,
-      staticDetails: `Phases: ${definition.phases.map((p) => `${p.name}${p.gate ? ` (gate: ${p.gate})` : ''}`).join(' → ')}`,
+      ...flowStartOptions(args),
     });
     return { flowId, runId: handle.firstExecutionRunId };
   }

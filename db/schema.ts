@@ -137,3 +137,33 @@ export const dependencies = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.flowId, t.fromKey, t.toKey, t.port] })],
 );
+
+/** Reviewers' overrides of 7R recommendations; later assessments of the same tenant get them as examples. */
+export const strategyOverrides = pgTable(
+  'strategy_overrides',
+  {
+    tenantId: text('tenant_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    applicationKey: text('application_key').notNull(),
+    strategy: text('strategy').notNull(),
+    reason: text('reason').notNull(),
+    actor: text('actor').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.flowId, t.applicationKey] })],
+);
+
+/** The CMDB update of a decommission: which inventory assets were shut down, by which flow, approved by whom. */
+export const assetDecommissions = pgTable(
+  'asset_decommissions',
+  {
+    tenantId: text('tenant_id').notNull(),
+    inventoryFlowId: text('inventory_flow_id').notNull(),
+    assetKey: text('asset_key').notNull(),
+    flowId: text('flow_id').notNull(),
+    approvedBy: text('approved_by').notNull(),
+    monthlySaving: doublePrecision('monthly_saving').notNull(),
+    decommissionedAt: timestamp('decommissioned_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.inventoryFlowId, t.assetKey] })],
+);

@@ -1,11 +1,12 @@
 /**
  * The phase engine every flow type runs on. A flow is its catalog entry's phases run in order; the engine owns
- * status, pause/resume at phase boundaries, human gates, needs_attention after exhausted retries, cancellation,
- * search attributes and the Web UI's current details. Flow files only pick their catalog entry.
+ * status, pause/resume at phase boundaries, human gates, needs_attention after exhausted retries, manual
+ * runbooks, cancellation, chaining, search attributes and the Web UI's current details. Flow files only pick
+ * their catalog entry.
  */
 import * as wf from '@temporalio/workflow';
 import type { PhaseActivities } from '../activities/phases';
-import { FLOW_CATALOG, type PhaseDefinition } from './catalog';
+import { FLOW_CATALOG, successorOf, type PhaseDefinition } from './catalog';
 import {
   approveUpdate,
   cancelUpdate,
@@ -22,13 +23,16 @@ import {
   type FlowStartInput,
   type FlowState,
   type PendingRequest,
+  type PhaseActivityInput,
   type PhaseActivityResult,
   type PhaseState,
+  type RunbookProgress,
 } from './messages';
 import { CurrentPhaseKey, FlowStatusKey } from './search-attributes';
+import { flowStartOptions, flowWorkflowId } from './start-options';
 import type { FlowStatus } from './vocabulary';
 
-type PhaseActivityName = keyof PhaseActivities;
+type ActivityName = keyof PhaseActivities;
 
 // Activities heartbeat between batches; a short heartbeat timeout lets a crashed worker's phase be retried
 // elsewhere within seconds instead of waiting for the start-to-close timeout. On cancel the flow waits for the
@@ -51,6 +55,8 @@ const WAITING_STATUS: Record<PendingRequest['kind'], FlowStatus> = {
   input: 'awaiting_input',
   attention: 'needs_attention',
 };
+
+const RUNBOOK_OUTCOMES = ['done', 'failed'];
 
 /** Raised by update validators; the gateway turns it into 409 with this message. */
 function illegal(message: string): never {
@@ -78,10 +84,15 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
       summary: null,
       feedback: [],
       error: null,
+      approvalBlockers: [],
+      approvedBy: null,
     })),
     pendingRequest: null,
     lastError: null,
     artifacts: {},
+    outputs: {},
+    runbook: null,
+    successorFlowId: null,
     options: start.options,
     input: start.input,
     startedAt: now(),
@@ -119,6 +130,10 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     const lines = [`**${definition.title}** for tenant \`${state.tenantId}\` — ${state.status}`];
     lines.push(`Progress: ${done}/${state.phases.length} phases`);
     if (state.currentPhase) lines.push(`Current phase: ${state.currentPhase}`);
+    if (state.runbook) {
+      const apps = state.runbook.applications;
+      lines.push(`Runbook: ${apps.filter((a) => a.status === 'migrated').length} migrated, ${apps.filter((a) => a.status === 'rolled_back').length} rolled back, ${apps.length} applications`);
+    }
     if (state.pendingRequest) lines.push(`Waiting for: ${state.pendingRequest.kind} — ${state.pendingRequest.prompt}`);
     if (state.lastError && state.status === 'needs_attention') lines.push(`Last error: ${state.lastError.message}`);
     return lines.join('\n\n');
@@ -127,13 +142,17 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   // The workflow sandbox has no structuredClone; the state is plain JSON anyway.
   const snapshot = (): FlowState => JSON.parse(JSON.stringify(state)) as FlowState;
 
-  function requireWaiting(kind: PendingRequest['kind'], phase: string | undefined, action: string): void {
+  const phaseDefinition = (name: string): PhaseDefinition | undefined => definition.phases.find((p) => p.name === name);
+  const phaseState = (name: string): PhaseState | undefined => state.phases.find((p) => p.name === name);
+
+  function requireWaiting(kind: PendingRequest['kind'], phase: string | undefined, action: string): PendingRequest {
     const pending = state.pendingRequest;
     if (terminal) illegal(`cannot ${action}: the flow is ${terminal}`);
     if (!pending || pending.kind !== kind) illegal(`cannot ${action}: the flow is ${state.status}, not ${WAITING_STATUS[kind]}`);
     if (phase !== undefined && phase !== pending.phase) {
       illegal(`cannot ${action} phase '${phase}': the flow is waiting on phase '${pending.phase}'`);
     }
+    return pending;
   }
 
   function requireActor(request: Actor): void {
@@ -198,7 +217,12 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   wf.setHandler(approveUpdate, (req) => decide({ kind: 'approve', actor: req.actor }), {
     validator: (req) => {
       requireActor(req);
-      requireWaiting('approval', req.phase, 'approve');
+      const pending = requireWaiting('approval', req.phase, 'approve');
+      const blockers = phaseState(pending.phase)?.approvalBlockers ?? [];
+      if (blockers.length) illegal(`cannot approve phase '${pending.phase}': ${blockers.join('; ')}`);
+      if (phaseDefinition(pending.phase)?.approverMustDiffer && req.actor === state.requestedBy) {
+        illegal(`phase '${pending.phase}' must be approved by someone other than ${state.requestedBy}, who started the flow`);
+      }
     },
   });
 
@@ -221,8 +245,15 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   wf.setHandler(inputUpdate, (req) => decide({ kind: 'input', actor: req.actor, data: req.data }), {
     validator: (req) => {
       requireActor(req);
-      requireWaiting('input', req.phase, 'submit input');
+      const pending = requireWaiting('input', req.phase, 'submit input');
       if (!req.data || typeof req.data !== 'object') illegal('input needs a data object');
+      const expects = pending.expects;
+      if (expects) {
+        if (req.data.applicationKey !== expects.applicationKey || req.data.stepId !== expects.stepId) {
+          illegal(`the runbook is waiting on step '${expects.stepId}' of application '${expects.applicationKey}'`);
+        }
+        if (!RUNBOOK_OUTCOMES.includes(req.data.outcome as string)) illegal(`outcome must be one of ${RUNBOOK_OUTCOMES.join(', ')}`);
+      }
     },
   });
 
@@ -240,8 +271,8 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     },
   });
 
-  async function awaitDecision(request: Omit<PendingRequest, 'since'>): Promise<Decision> {
-    state.pendingRequest = { ...request, since: now() };
+  async function awaitDecision(request: Omit<PendingRequest, 'since' | 'expects'> & { expects?: PendingRequest['expects'] }): Promise<Decision> {
+    state.pendingRequest = { ...request, expects: request.expects ?? null, since: now() };
     publish();
     await wf.condition(() => decision !== null);
     const taken = decision as unknown as Decision;
@@ -255,21 +286,35 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     decision = null;
   }
 
-  /** A safe point: phase boundaries are where a pause takes effect. */
+  /** A safe point: phase and runbook-step boundaries are where a pause takes effect. */
   async function safePoint(): Promise<void> {
     await wf.condition(() => !paused);
   }
 
-  async function runActivity(
-    phaseDef: PhaseDefinition,
-    phase: PhaseState,
-    humanInput: Record<string, unknown> | null,
-  ): Promise<PhaseActivityResult> {
+  function activityInput(phase: PhaseState, humanInput: Record<string, unknown> | null): PhaseActivityInput {
+    return {
+      tenantId: state.tenantId,
+      flowId: state.flowId,
+      flowType: state.flowType,
+      phase: phase.name,
+      run: phase.runs,
+      flowInput: state.input,
+      artifacts: { ...state.artifacts },
+      feedback: phase.feedback,
+      humanInput,
+      approvedBy: phase.approvedBy,
+      faults: start.options.faults,
+    };
+  }
+
+  function callActivity<T>(name: string, summary: string, input: object): Promise<T> {
     const retry = start.options.phaseRetry;
-    const activity = activities[phaseDef.activity as PhaseActivityName];
+    const activity = activities[name as ActivityName] as unknown as {
+      executeWithOptions(options: wf.ActivityOptions, args: [object]): Promise<T>;
+    };
     return activity.executeWithOptions(
       {
-        summary: `${phaseDef.name}: ${phaseDef.title} (run ${phase.runs})`,
+        summary,
         retry: {
           initialInterval: retry.initialIntervalMs,
           backoffCoefficient: 2,
@@ -278,42 +323,18 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
           nonRetryableErrorTypes: [PhaseFailureType.invalidInput, PhaseFailureType.missingArtifact],
         },
       },
-      [
-        {
-          tenantId: state.tenantId,
-          flowId: state.flowId,
-          flowType: state.flowType,
-          phase: phase.name,
-          run: phase.runs,
-          flowInput: state.input,
-          artifacts: { ...state.artifacts },
-          feedback: phase.feedback,
-          humanInput,
-          faults: start.options.faults,
-        },
-      ],
+      [input],
     );
   }
 
   /**
-   * Runs a phase until it succeeds or a human skips it. Exhausted retries do not fail the workflow: the phase
+   * Runs an activity until it succeeds or a human skips it. Exhausted retries do not fail the workflow: the phase
    * is marked failed and the flow waits in needs_attention for retry / skip / cancel.
    */
-  async function runUntilDone(
-    phaseDef: PhaseDefinition,
-    phase: PhaseState,
-    humanInput: Record<string, unknown> | null,
-  ): Promise<PhaseActivityResult | null> {
+  async function withAttention<T>(phase: PhaseState, attempt: () => Promise<T>): Promise<T | null> {
     for (;;) {
-      await safePoint();
-      phase.runs += 1;
-      phase.status = 'running';
-      phase.startedAt = now();
-      phase.error = null;
-      state.currentPhase = phase.name;
-      publish();
       try {
-        return await runActivity(phaseDef, phase, humanInput);
+        return await attempt();
       } catch (err) {
         if (wf.isCancellation(err)) throw err;
         const failure = err instanceof wf.ActivityFailure && err.cause ? err.cause : (err as Error);
@@ -326,47 +347,155 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
           phase: phase.name,
           prompt: `Phase '${phase.name}' failed after its retries: ${failure.message}. Retry or skip it, or cancel the flow.`,
         });
-        if (d.kind === 'skip') {
-          phase.status = 'skipped';
-          phase.completedAt = now();
-          settled();
-          return null;
-        }
         settled();
+        if (d.kind === 'skip') return null;
+        // A retry is a new run: a fresh idempotency key, since the failed run committed nothing.
+        await safePoint();
+        phase.runs += 1;
+        phase.status = 'running';
+        phase.error = null;
+        publish();
       }
     }
   }
 
+  async function runPhaseActivity(phaseDef: PhaseDefinition, phase: PhaseState, humanInput: Record<string, unknown> | null) {
+    await safePoint();
+    phase.runs += 1;
+    phase.status = 'running';
+    phase.startedAt = now();
+    phase.error = null;
+    phase.approvalBlockers = [];
+    state.currentPhase = phase.name;
+    publish();
+    return withAttention(phase, () =>
+      callActivity<PhaseActivityResult>(phaseDef.activity, `${phaseDef.name}: ${phaseDef.title} (run ${phase.runs})`, activityInput(phase, humanInput)),
+    );
+  }
+
+  /**
+   * A manual runbook: each step that needs a human waits for an operator's confirmation (input naming the step).
+   * A failed step rolls back that application only; the others go on.
+   */
+  async function runRunbook(phaseDef: PhaseDefinition, phase: PhaseState, prepared: PhaseActivityResult): Promise<PhaseActivityResult | null> {
+    const hooks = phaseDef.runbook!;
+    const progress: RunbookProgress = {
+      applications: (prepared.runbook ?? []).map((app) => ({
+        applicationKey: app.applicationKey,
+        status: 'pending',
+        steps: app.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending', confirmedBy: null, note: null })),
+      })),
+    };
+    state.runbook = progress;
+    const needsHuman = new Map((prepared.runbook ?? []).flatMap((app) => app.steps.map((s) => [`${app.applicationKey}/${s.id}`, s.requiresConfirmation])));
+    publish();
+
+    for (const app of progress.applications) {
+      app.status = 'in_progress';
+      publish();
+      for (const step of app.steps) {
+        await safePoint();
+        let outcome = 'done';
+        let actor = 'runbook';
+        let note: string | null = null;
+        if (needsHuman.get(`${app.applicationKey}/${step.id}`) && !start.options.autoApprove) {
+          const d = await awaitDecision({
+            kind: 'input',
+            phase: phase.name,
+            prompt: `Confirm step '${step.title}' (${step.id}) of ${app.applicationKey}: {"applicationKey": "${app.applicationKey}", "stepId": "${step.id}", "outcome": "done" | "failed", "note": "..."}`,
+            expects: { applicationKey: app.applicationKey, stepId: step.id },
+          });
+          if (d.kind === 'input') {
+            outcome = String(d.data.outcome);
+            actor = d.actor;
+            note = typeof d.data.note === 'string' ? d.data.note : null;
+          }
+        }
+        step.status = outcome === 'failed' ? 'failed' : 'done';
+        step.confirmedBy = actor;
+        step.note = note;
+        publish();
+        settled();
+        if (step.status === 'failed') {
+          await withAttention(phase, () =>
+            callActivity(hooks.compensate, `${phase.name}: roll back ${app.applicationKey}`, {
+              ...activityInput(phase, null),
+              progress,
+              applicationKey: app.applicationKey,
+            }),
+          );
+          for (const s of app.steps) {
+            if (s.status === 'done') s.status = 'rolled_back';
+            else if (s.status === 'pending') s.status = 'skipped';
+          }
+          app.status = 'rolled_back';
+          break;
+        }
+      }
+      if (app.status === 'in_progress') app.status = 'migrated';
+      publish();
+    }
+    return withAttention(phase, () =>
+      callActivity<PhaseActivityResult>(hooks.complete, `${phase.name}: record the runbook outcome`, {
+        ...activityInput(phase, null),
+        progress,
+        applicationKey: null,
+      }),
+    );
+  }
+
+  function complete(phase: PhaseState, status: 'completed' | 'skipped'): void {
+    phase.status = status;
+    phase.completedAt = now();
+    publish();
+  }
+
   async function runPhase(phaseDef: PhaseDefinition, phase: PhaseState): Promise<void> {
+    // A point of no return asks before acting. Four-eyes gates are never skipped by autoApprove.
+    if (phaseDef.gate === 'approval_before' && (!start.options.autoApprove || phaseDef.approverMustDiffer)) {
+      await safePoint();
+      state.currentPhase = phase.name;
+      phase.status = 'awaiting_approval';
+      const d = await awaitDecision({ kind: 'approval', phase: phase.name, prompt: phaseDef.gatePrompt ?? 'Approve to run this phase.' });
+      settled();
+      if (d.kind === 'reject') {
+        phase.feedback.push(d.feedback);
+        complete(phase, 'skipped');
+        return;
+      }
+      if (d.kind === 'approve') phase.approvedBy = d.actor;
+    }
+
     let humanInput: Record<string, unknown> | null = null;
     for (;;) {
-      const result = await runUntilDone(phaseDef, phase, humanInput);
+      let result = await runPhaseActivity(phaseDef, phase, humanInput);
+      if (result && phaseDef.runbook) result = await runRunbook(phaseDef, phase, result);
       if (!result) {
-        publish();
+        complete(phase, 'skipped');
         return;
       }
       phase.artifactId = result.artifactId;
       phase.summary = result.summary;
+      phase.approvalBlockers = result.approvalBlockers ?? [];
       state.artifacts[phase.name] = result.artifactId;
+      Object.assign(state.outputs, result.outputs ?? {});
 
       const gate =
         phaseDef.gate === 'approval' ? 'approval' : phaseDef.gate === 'input_on_request' && result.inputRequest ? 'input' : null;
-      if (!gate || start.options.autoApprove) {
-        phase.status = 'completed';
-        phase.completedAt = now();
-        publish();
+      if (!gate || (start.options.autoApprove && !phase.approvalBlockers.length)) {
+        complete(phase, 'completed');
         return;
       }
       phase.status = 'awaiting_approval';
+      const blockers = phase.approvalBlockers.length ? ` Blocked: ${phase.approvalBlockers.join('; ')}` : '';
       const d = await awaitDecision({
         kind: gate,
         phase: phase.name,
-        prompt: gate === 'input' ? `${result.inputRequest} ${phaseDef.gatePrompt ?? ''}`.trim() : phaseDef.gatePrompt ?? 'Approve or reject.',
+        prompt: gate === 'input' ? `${result.inputRequest} ${phaseDef.gatePrompt ?? ''}`.trim() : `${phaseDef.gatePrompt ?? 'Approve or reject.'}${blockers}`,
       });
       if (d.kind === 'approve') {
-        phase.status = 'completed';
-        phase.completedAt = now();
-        publish();
+        phase.approvedBy = d.actor;
+        complete(phase, 'completed');
         settled();
         return;
       }
@@ -379,6 +508,28 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     }
   }
 
+  /** Workflow-level chaining: the successor starts as an abandoned child, so it outlives this flow. */
+  async function startSuccessor(): Promise<void> {
+    const chain = start.options.chain;
+    const link = chain && successorOf(start.flowType, chain.flowType);
+    if (!chain || !link) return;
+    const successor: FlowStartInput = {
+      tenantId: state.tenantId,
+      flowType: chain.flowType,
+      requestedBy: state.requestedBy,
+      input: { ...chain.input, [link.inputKey]: state.flowId, inventoryFlowId: state.input.inventoryFlowId ?? state.flowId },
+      options: { ...start.options, chain: null },
+    };
+    const workflowId = flowWorkflowId(state.tenantId, chain.flowType, wf.uuid4());
+    await wf.startChild(FLOW_CATALOG[chain.flowType].workflowType, {
+      workflowId,
+      args: [successor],
+      parentClosePolicy: wf.ParentClosePolicy.ABANDON,
+      ...flowStartOptions(successor),
+    });
+    state.successorFlowId = workflowId;
+  }
+
   try {
     await scope.run(async () => {
       for (const [index, phaseDef] of definition.phases.entries()) {
@@ -387,6 +538,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     });
     terminal = 'completed';
     state.currentPhase = null;
+    await startSuccessor();
   } catch (err) {
     if (!wf.isCancellation(err)) throw err;
     terminal = 'cancelled';

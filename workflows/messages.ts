@@ -20,10 +20,18 @@ export interface FaultInjection {
   failRuns: number;
 }
 
+/** Start the natural successor when this flow completes (workflow-level chaining). */
+export interface ChainOption {
+  flowType: FlowType;
+  /** The successor's own input, already validated and defaulted by the gateway; the link to this flow is added. */
+  input: Record<string, unknown>;
+}
+
 export interface FlowOptions {
   autoApprove: boolean;
   phaseRetry: PhaseRetryOptions;
   faults: FaultInjection[];
+  chain: ChainOption | null;
 }
 
 export interface FlowStartInput {
@@ -54,6 +62,15 @@ export interface PhaseState {
   summary: string | null;
   feedback: Feedback[];
   error: string | null;
+  /** Reasons the phase's result may not be approved as it stands (e.g. an edited wave plan that breaks a dependency). */
+  approvalBlockers: string[];
+  approvedBy: string | null;
+}
+
+/** A runbook step the flow waits on; input must name exactly this step. */
+export interface ExpectedStep {
+  applicationKey: string;
+  stepId: string;
 }
 
 export interface PendingRequest {
@@ -61,6 +78,18 @@ export interface PendingRequest {
   phase: string;
   prompt: string;
   since: string;
+  expects: ExpectedStep | null;
+}
+
+export const RUNBOOK_STEP_STATUSES = ['pending', 'done', 'failed', 'rolled_back', 'skipped'] as const;
+export type RunbookStepStatus = (typeof RUNBOOK_STEP_STATUSES)[number];
+
+export interface RunbookProgress {
+  applications: {
+    applicationKey: string;
+    status: 'pending' | 'in_progress' | 'migrated' | 'rolled_back';
+    steps: { id: string; title: string; status: RunbookStepStatus; confirmedBy: string | null; note: string | null }[];
+  }[];
 }
 
 export interface FlowError {
@@ -82,6 +111,12 @@ export interface FlowState {
   lastError: FlowError | null;
   /** Latest artifact id per completed phase (claim check: the artifacts themselves live in the database). */
   artifacts: Record<string, string>;
+  /** Small scalar results phases publish for successors and programmes (e.g. planning's waveCount). */
+  outputs: Record<string, string | number | boolean>;
+  /** Progress of a manual runbook phase, step by step. */
+  runbook: RunbookProgress | null;
+  /** Flow started by workflow-level chaining when this one completed. */
+  successorFlowId: string | null;
   options: FlowOptions;
   input: Record<string, unknown>;
   startedAt: string;
@@ -134,6 +169,8 @@ export interface PhaseActivityInput {
   artifacts: Record<string, string>;
   feedback: Feedback[];
   humanInput: Record<string, unknown> | null;
+  /** Who approved this phase at a before-gate (points of no return record it). */
+  approvedBy: string | null;
   faults: FaultInjection[];
 }
 
@@ -142,6 +179,16 @@ export interface PhaseActivityResult {
   summary: string;
   /** Set when the phase needs a human's input before the flow may go on (gate `input_on_request`). */
   inputRequest: string | null;
+  approvalBlockers?: string[];
+  outputs?: Record<string, string | number | boolean>;
+  /** For runbook phases: the steps, in order, an operator confirms one by one. */
+  runbook?: { applicationKey: string; steps: { id: string; title: string; requiresConfirmation: boolean }[] }[];
+}
+
+/** What a runbook phase's compensation and completion activities receive. */
+export interface RunbookActivityInput extends PhaseActivityInput {
+  progress: RunbookProgress;
+  applicationKey: string | null;
 }
 
 export type PhaseActivity = (input: PhaseActivityInput) => Promise<PhaseActivityResult>;

@@ -19,8 +19,11 @@ export const TERMINAL_FLOW_STATUSES: readonly FlowStatus[] = ['completed', 'canc
 export const PHASE_STATUSES = ['pending', 'running', 'awaiting_approval', 'completed', 'skipped', 'failed'] as const;
 export type PhaseStatus = (typeof PHASE_STATUSES)[number];
 
-/** Human gates: `approval` always stops for a decision; `input_on_request` stops only when the phase asks for input. */
-export const GATE_KINDS = ['approval', 'input_on_request'] as const;
+/**
+ * Human gates: `approval` stops for a decision on the phase's result; `approval_before` stops before the phase
+ * runs at all (a point of no return); `input_on_request` stops only when the phase asks for input.
+ */
+export const GATE_KINDS = ['approval', 'approval_before', 'input_on_request'] as const;
 export type GateKind = (typeof GATE_KINDS)[number];
 
 /** Tenant ids are embedded in workflow ids and search attributes, so they are restricted to a safe slug. */

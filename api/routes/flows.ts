@@ -3,11 +3,13 @@ import { Router } from 'express';
 import createHttpError from 'http-errors';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db';
-import { imports, phaseArtifacts } from '../../db/schema';
+import { phaseArtifacts } from '../../db/schema';
 import type { FlowService } from '../flow-service';
 import { caller } from '../context';
 import { badRequest } from '../problems';
-import { CONTROL_ACTIONS, controlSchemas, flowInputSchemas, listFlowsSchema, phaseChangeSchemas, startFlowSchema, type ControlAction } from '../schemas';
+import { CONTROL_ACTIONS, controlSchemas, listFlowsSchema, phaseChangeSchemas, startFlowSchema, successorSchema, type ControlAction } from '../schemas';
+import { FlowStarter } from '../flow-starter';
+import { FLOW_CATALOG, successorOf } from '../../workflows/catalog';
 import { parse } from '../validate';
 
 export interface FlowRouteOptions {
@@ -19,19 +21,28 @@ export interface FlowRouteOptions {
 export function flowRoutes({ db, flows, faultInjection }: FlowRouteOptions): Router {
   const router = Router();
 
+  const starter = new FlowStarter(flows, db, faultInjection);
+
   router.post('/flows', async (req, res) => {
     const { tenantId, actor } = caller(res);
     const body = parse(startFlowSchema, req.body, 'body');
-    const input = parse(flowInputSchemas[body.flowType], body.input, 'body.input');
-    if (body.options.faults.length && !faultInjection) {
-      throw badRequest([{ field: 'body.options.faults', rule: 'disabled', message: 'fault injection is disabled (MFO_FAULT_INJECTION)' }]);
-    }
-    if (typeof input.importId === 'string') {
-      const [found] = await db.select({ id: imports.id }).from(imports).where(and(eq(imports.tenantId, tenantId), eq(imports.id, input.importId)));
-      if (!found) throw badRequest([{ field: 'body.input.importId', rule: 'exists', message: `import ${input.importId} does not exist` }]);
-    }
-    const started = await flows.start(tenantId, actor, body.flowType, input, body.options);
+    const started = await starter.start(tenantId, actor, body);
     res.status(201).location(`/api/v1/flows/${started.flowId}`).json({ ...started, flowType: body.flowType, status: 'running' });
+  });
+
+  /** Chaining through the API: start the natural successor of a completed flow with it as input. */
+  router.post('/flows/:flowId/successors', async (req, res) => {
+    const { tenantId, actor } = caller(res);
+    const predecessor = await flows.state(tenantId, req.params.flowId);
+    const body = parse(successorSchema, req.body, 'body');
+    const link = successorOf(predecessor.flowType, body.flowType);
+    if (!link) {
+      const allowed = FLOW_CATALOG[predecessor.flowType].successors.map((s) => s.flowType).join(', ') || 'none';
+      throw badRequest([{ field: 'body.flowType', rule: 'successor', message: `a ${predecessor.flowType} flow can be followed by: ${allowed}` }]);
+    }
+    const request = parse(startFlowSchema, { flowType: body.flowType, input: { ...body.input, [link.inputKey]: predecessor.flowId }, options: body.options }, 'body');
+    const started = await starter.start(tenantId, actor, request);
+    res.status(201).location(`/api/v1/flows/${started.flowId}`).json({ ...started, flowType: body.flowType, status: 'running', predecessorFlowId: predecessor.flowId });
   });
 
   router.get('/flows', async (req, res) => {

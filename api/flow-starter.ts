@@ -1,0 +1,86 @@
+/**
+ * Turns a start request into a FlowStartInput: validates the flow's own input, checks that the flow it builds on
+ * exists for this tenant and has completed, links the inventory it works on, and validates a chained successor.
+ * Nothing is started unless all of that holds.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../db';
+import { imports } from '../db/schema';
+import { FLOW_CATALOG, FLOW_TYPES, successorOf, type FlowType } from '../workflows/catalog';
+import type { FlowOptions, FlowState } from '../workflows/messages';
+import type { FlowService } from './flow-service';
+import { badRequest } from './problems';
+import { flowInputSchemas, type StartFlowRequest } from './schemas';
+import { parse } from './validate';
+
+/** The flow a flow type builds on, and the input field naming it (from the catalog's successor lists). */
+export function predecessorOf(flowType: FlowType): { flowType: FlowType; inputKey: string } | null {
+  for (const from of FLOW_TYPES) {
+    const link = FLOW_CATALOG[from].successors.find((s) => s.flowType === flowType);
+    if (link) return { flowType: from, inputKey: link.inputKey };
+  }
+  return null;
+}
+
+export class FlowStarter {
+  constructor(
+    private readonly flows: FlowService,
+    private readonly db: Database,
+    private readonly faultInjection: boolean,
+  ) {}
+
+  async start(tenantId: string, actor: string, request: StartFlowRequest) {
+    const input = await this.resolveInput(tenantId, request.flowType, request.input, 'body.input');
+    const options: FlowOptions = { ...request.options, chain: this.resolveChain(request) };
+    if (options.faults.length && !this.faultInjection) {
+      throw badRequest([{ field: 'body.options.faults', rule: 'disabled', message: 'fault injection is disabled (MFO_FAULT_INJECTION)' }]);
+    }
+    return this.flows.start(tenantId, actor, request.flowType, input, options);
+  }
+
+  private async resolveInput(tenantId: string, flowType: FlowType, raw: unknown, where: string): Promise<Record<string, unknown>> {
+    const input = parse(flowInputSchemas[flowType], raw, where);
+    if (flowType === 'discovery') {
+      const [found] = await this.db
+        .select({ id: imports.id })
+        .from(imports)
+        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, String(input.importId))));
+      if (!found) throw badRequest([{ field: `${where}.importId`, rule: 'exists', message: `import ${input.importId} does not exist` }]);
+      return input;
+    }
+    const predecessor = predecessorOf(flowType)!;
+    const field = `${where}.${predecessor.inputKey}`;
+    const id = String(input[predecessor.inputKey]);
+    let state: FlowState;
+    try {
+      state = await this.flows.state(tenantId, id);
+    } catch {
+      throw badRequest([{ field, rule: 'exists', message: `flow ${id} does not exist` }]);
+    }
+    if (state.flowType !== predecessor.flowType) {
+      throw badRequest([{ field, rule: 'flow_type', message: `flow ${id} is a ${state.flowType} flow, not ${predecessor.flowType}` }]);
+    }
+    if (state.status !== 'completed') {
+      throw badRequest([{ field, rule: 'completed', message: `flow ${id} is ${state.status}; it must be completed first` }]);
+    }
+    if (flowType === 'execution') {
+      const waves = Number(state.outputs.waveCount ?? 0);
+      if (Number(input.wave) > waves) throw badRequest([{ field: `${where}.wave`, rule: 'range', message: `the plan has ${waves} waves` }]);
+    }
+    const inventoryFlowId = state.flowType === 'discovery' ? state.flowId : state.input.inventoryFlowId;
+    return { ...input, inventoryFlowId };
+  }
+
+  /** A chained successor's input is validated now, with the link to this flow filled in when it completes. */
+  private resolveChain(request: StartFlowRequest): FlowOptions['chain'] {
+    const chain = request.options.chain;
+    if (!chain) return null;
+    const link = successorOf(request.flowType, chain.flowType);
+    if (!link) {
+      const allowed = FLOW_CATALOG[request.flowType].successors.map((s) => s.flowType).join(', ') || 'none';
+      throw badRequest([{ field: 'body.options.chain.flowType', rule: 'successor', message: `a ${request.flowType} flow can be followed by: ${allowed}` }]);
+    }
+    const { [link.inputKey]: _placeholder, ...input } = parse(flowInputSchemas[chain.flowType], { ...chain.input, [link.inputKey]: 'set-on-completion' }, 'body.options.chain.input');
+    return { flowType: chain.flowType, input };
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * How a flow is started, wherever it is started from (gateway, chaining, programme, schedule): its id carries
+ * the tenant, its search attributes are set from the first event, and the Web UI gets a human summary.
+ */
+import { FLOW_CATALOG, type FlowType } from './catalog';
+import type { FlowStartInput } from './messages';
+import { CurrentPhaseKey, FlowStatusKey, FlowTypeKey, TenantIdKey } from './search-attributes';
+
+export function flowWorkflowId(tenantId: string, flowType: FlowType, unique: string): string {
+  return `${tenantId}.${flowType}.${unique}`;
+}
+
+export function flowStartOptions(start: FlowStartInput) {
+  const definition = FLOW_CATALOG[start.flowType];
+  return {
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: start.tenantId },
+      { key: FlowTypeKey, value: start.flowType },
+      { key: FlowStatusKey, value: 'running' },
+      { key: CurrentPhaseKey, value: '' },
+    ],
+    staticSummary: `${definition.title} flow for tenant ${start.tenantId}, started by ${start.requestedBy}`,
+    staticDetails: `Phases: ${definition.phases.map((p) => `${p.name}${p.gate ? ` (gate: ${p.gate})` : ''}`).join(' → ')}`,
+  };
+}
