@@ -7,16 +7,15 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db';
-import { phaseArtifacts } from '../db/schema';
+import { phaseArtifacts, type PhaseEngineResult } from '../db/schema';
 import { PhaseFailureType, type PhaseActivityInput, type PhaseActivityResult } from '../workflows/messages';
 import type { ActivityDeps } from './deps';
 
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-export interface PhaseOutput {
+export interface PhaseOutput extends PhaseEngineResult {
   summary: string;
   data: unknown;
-  inputRequest?: string | null;
 }
 
 export async function runPhaseOnce(
@@ -32,30 +31,36 @@ export async function runPhaseOnce(
     eq(phaseArtifacts.run, input.run),
   );
   const [existing] = await deps.db
-    .select({ id: phaseArtifacts.id, summary: phaseArtifacts.summary, inputRequest: phaseArtifacts.inputRequest })
+    .select({ id: phaseArtifacts.id, summary: phaseArtifacts.summary, result: phaseArtifacts.result })
     .from(phaseArtifacts)
     .where(key);
   if (existing) {
     deps.logger.info({ flowId: input.flowId, tenantId: input.tenantId, phase: input.phase }, 'phase already stored; reusing');
-    return { artifactId: existing.id, summary: existing.summary, inputRequest: existing.inputRequest };
+    return toActivityResult(existing.id, existing.summary, existing.result);
   }
   return deps.db.transaction(async (tx) => {
-    const output = await compute(tx);
+    const { summary, data, ...engine } = await compute(tx);
+    const result: PhaseEngineResult = {
+      inputRequest: engine.inputRequest ?? null,
+      approvalBlockers: engine.approvalBlockers ?? [],
+      outputs: engine.outputs ?? {},
+    };
     const [row] = await tx
       .insert(phaseArtifacts)
-      .values({
-        tenantId: input.tenantId,
-        flowId: input.flowId,
-        flowType: input.flowType,
-        phase: input.phase,
-        run: input.run,
-        summary: output.summary,
-        inputRequest: output.inputRequest ?? null,
-        data: output.data,
-      })
+      .values({ tenantId: input.tenantId, flowId: input.flowId, flowType: input.flowType, phase: input.phase, run: input.run, summary, result, data })
       .returning({ id: phaseArtifacts.id });
-    return { artifactId: row.id, summary: output.summary, inputRequest: output.inputRequest ?? null };
+    return toActivityResult(row.id, summary, result);
   });
+}
+
+function toActivityResult(artifactId: string, summary: string, result: PhaseEngineResult): PhaseActivityResult {
+  return {
+    artifactId,
+    summary,
+    inputRequest: result.inputRequest ?? null,
+    approvalBlockers: result.approvalBlockers ?? [],
+    outputs: result.outputs ?? {},
+  };
 }
 
 /** Loads the artifact a previous phase stored. Missing means the flow's claim checks are broken: not retryable. */

@@ -9,7 +9,11 @@ import { callerContext } from './context';
 import { FlowService } from './flow-service';
 import { problemHandler } from './problems';
 import { catalogRoutes } from './routes/catalog';
+import { evidenceRoutes } from './routes/evidence';
 import { flowRoutes } from './routes/flows';
+import { programmeRoutes } from './routes/programmes';
+import { scheduleRoutes } from './routes/schedules';
+import { FlowStarter } from './flow-starter';
 import { importRoutes } from './routes/imports';
 
 export interface GatewayDeps {
@@ -33,7 +37,12 @@ export function createApp({ config, client, db, logger }: GatewayDeps): express.
   api.use(importRoutes(db, config.MFO_MAX_UPLOAD_MB));
   api.use(express.json({ limit: '1mb' }));
   api.use(catalogRoutes());
-  api.use(flowRoutes({ db, flows: new FlowService(client, config.TEMPORAL_TASK_QUEUE), faultInjection: config.MFO_FAULT_INJECTION }));
+  const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE);
+  const starter = new FlowStarter(flows, db, config.MFO_FAULT_INJECTION);
+  api.use(flowRoutes({ db, flows, starter }));
+  api.use(evidenceRoutes(db, flows));
+  api.use(scheduleRoutes({ client, starter, taskQueue: config.TEMPORAL_TASK_QUEUE }));
+  api.use(programmeRoutes(client, starter, config.TEMPORAL_TASK_QUEUE));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => next(createHttpError(404, `no route for ${req.method} ${req.path}`)));

@@ -23,7 +23,6 @@ import {
   retryUpdate,
   skipUpdate,
   stateQuery,
-  type FlowOptions,
   type FlowStartInput,
   type FlowState,
 } from '../workflows/messages';
@@ -59,10 +58,9 @@ export class FlowService {
     private readonly taskQueue: string,
   ) {}
 
-  async start(tenantId: string, actor: string, flowType: FlowType, input: Record<string, unknown>, options: FlowOptions) {
-    const flowId = flowWorkflowId(tenantId, flowType, randomUUID());
-    const args: FlowStartInput = { tenantId, flowType, requestedBy: actor, input, options };
-    const handle = await this.client.workflow.start(FLOW_CATALOG[flowType].workflowType, {
+  async start(args: FlowStartInput) {
+    const flowId = flowWorkflowId(args.tenantId, args.flowType, randomUUID());
+    const handle = await this.client.workflow.start(FLOW_CATALOG[args.flowType].workflowType, {
       taskQueue: this.taskQueue,
       workflowId: flowId,
       args: [args],

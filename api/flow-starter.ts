@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { imports } from '../db/schema';
 import { FLOW_CATALOG, FLOW_TYPES, successorOf, type FlowType } from '../workflows/catalog';
-import type { FlowOptions, FlowState } from '../workflows/messages';
+import type { FlowOptions, FlowStartInput, FlowState } from '../workflows/messages';
 import type { FlowService } from './flow-service';
 import { badRequest } from './problems';
 import { flowInputSchemas, type StartFlowRequest } from './schemas';
@@ -29,13 +29,18 @@ export class FlowStarter {
     private readonly faultInjection: boolean,
   ) {}
 
-  async start(tenantId: string, actor: string, request: StartFlowRequest) {
+  /** Everything needed to start the flow, validated; used directly by schedules, which start flows later. */
+  async prepare(tenantId: string, actor: string, request: StartFlowRequest): Promise<FlowStartInput> {
     const input = await this.resolveInput(tenantId, request.flowType, request.input, 'body.input');
     const options: FlowOptions = { ...request.options, chain: this.resolveChain(request) };
     if (options.faults.length && !this.faultInjection) {
       throw badRequest([{ field: 'body.options.faults', rule: 'disabled', message: 'fault injection is disabled (MFO_FAULT_INJECTION)' }]);
     }
-    return this.flows.start(tenantId, actor, request.flowType, input, options);
+    return { tenantId, flowType: request.flowType, requestedBy: actor, input, options };
+  }
+
+  async start(tenantId: string, actor: string, request: StartFlowRequest) {
+    return this.flows.start(await this.prepare(tenantId, actor, request));
   }
 
   private async resolveInput(tenantId: string, flowType: FlowType, raw: unknown, where: string): Promise<Record<string, unknown>> {

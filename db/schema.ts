@@ -17,6 +17,12 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
+export interface PhaseEngineResult {
+  inputRequest?: string | null;
+  approvalBlockers?: string[];
+  outputs?: Record<string, string | number | boolean>;
+}
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 export const tenants = pgTable('tenants', {
@@ -64,8 +70,8 @@ export const phaseArtifacts = pgTable(
     phase: text('phase').notNull(),
     run: integer('run').notNull(),
     summary: text('summary').notNull(),
-    /** Set when the phase asked a human for input (gate `input_on_request`). */
-    inputRequest: text('input_request'),
+    /** What the engine needs back besides the id (input request, approval blockers, outputs), so a retried activity returns the same answer. */
+    result: jsonb('result').$type<PhaseEngineResult>().notNull().default({}),
     data: jsonb('data').notNull(),
     createdAt: createdAt(),
   },

@@ -7,3 +7,4 @@ export { modernizeFlow } from './modernize';
 export { finopsFlow } from './finops';
 export { observabilityFlow } from './observability';
 export { decommissionFlow } from './decommission';
+export { programmeFlow } from './programme';

@@ -8,20 +8,18 @@ import type { FlowService } from '../flow-service';
 import { caller } from '../context';
 import { badRequest } from '../problems';
 import { CONTROL_ACTIONS, controlSchemas, listFlowsSchema, phaseChangeSchemas, startFlowSchema, successorSchema, type ControlAction } from '../schemas';
-import { FlowStarter } from '../flow-starter';
+import type { FlowStarter } from '../flow-starter';
 import { FLOW_CATALOG, successorOf } from '../../workflows/catalog';
 import { parse } from '../validate';
 
 export interface FlowRouteOptions {
   db: Database;
   flows: FlowService;
-  faultInjection: boolean;
+  starter: FlowStarter;
 }
 
-export function flowRoutes({ db, flows, faultInjection }: FlowRouteOptions): Router {
+export function flowRoutes({ db, flows, starter }: FlowRouteOptions): Router {
   const router = Router();
-
-  const starter = new FlowStarter(flows, db, faultInjection);
 
   router.post('/flows', async (req, res) => {
     const { tenantId, actor } = caller(res);

@@ -18,6 +18,17 @@ CREATE TABLE "asset_applications" (
 	CONSTRAINT "asset_applications_tenant_id_flow_id_asset_key_application_key_pk" PRIMARY KEY("tenant_id","flow_id","asset_key","application_key")
 );
 --> statement-breakpoint
+CREATE TABLE "asset_decommissions" (
+	"tenant_id" text NOT NULL,
+	"inventory_flow_id" text NOT NULL,
+	"asset_key" text NOT NULL,
+	"flow_id" text NOT NULL,
+	"approved_by" text NOT NULL,
+	"monthly_saving" double precision NOT NULL,
+	"decommissioned_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "asset_decommissions_tenant_id_inventory_flow_id_asset_key_pk" PRIMARY KEY("tenant_id","inventory_flow_id","asset_key")
+);
+--> statement-breakpoint
 CREATE TABLE "assets" (
 	"tenant_id" text NOT NULL,
 	"flow_id" text NOT NULL,
@@ -73,7 +84,7 @@ CREATE TABLE "phase_artifacts" (
 	"phase" text NOT NULL,
 	"run" integer NOT NULL,
 	"summary" text NOT NULL,
-	"input_request" text,
+	"result" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"data" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -84,6 +95,17 @@ CREATE TABLE "raw_rows" (
 	"row_number" integer NOT NULL,
 	"data" jsonb NOT NULL,
 	CONSTRAINT "raw_rows_tenant_id_import_id_row_number_pk" PRIMARY KEY("tenant_id","import_id","row_number")
+);
+--> statement-breakpoint
+CREATE TABLE "strategy_overrides" (
+	"tenant_id" text NOT NULL,
+	"flow_id" text NOT NULL,
+	"application_key" text NOT NULL,
+	"strategy" text NOT NULL,
+	"reason" text NOT NULL,
+	"actor" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "strategy_overrides_tenant_id_flow_id_application_key_pk" PRIMARY KEY("tenant_id","flow_id","application_key")
 );
 --> statement-breakpoint
 CREATE TABLE "tenants" (

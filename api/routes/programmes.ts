@@ -1,0 +1,89 @@
+/** Programmes: the whole Discovery → Execution journey as one parent workflow with the flows as children. */
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import createHttpError from 'http-errors';
+import { z } from 'zod';
+import { programmeStateQuery, type ProgrammeInput } from '../../workflows/programme';
+import { FlowStatusKey, FlowTypeKey, TenantIdKey } from '../../workflows/search-attributes';
+import { caller } from '../context';
+import { flowInputSchemas, startFlowSchema } from '../schemas';
+import { parse } from '../validate';
+import type { FlowStarter } from '../flow-starter';
+
+const programmeSchema = z
+  .object({
+    importId: z.uuid(),
+    options: z.unknown().optional(),
+    assessment: z.record(z.string(), z.unknown()).default({}),
+    planning: z.record(z.string(), z.unknown()).default({}),
+    execution: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+/** Parses a later flow's input now, with a placeholder for the link the programme fills in when it gets there. */
+function later(flowType: 'assessment' | 'planning' | 'execution', raw: Record<string, unknown>, links: Record<string, unknown>) {
+  const parsed = parse(flowInputSchemas[flowType], { ...raw, ...links }, `body.${flowType}`);
+  for (const key of Object.keys(links)) delete parsed[key];
+  return parsed;
+}
+
+export function programmeRoutes(client: Client, starter: FlowStarter, taskQueue: string): Router {
+  const router = Router();
+
+  const handleFor = (tenantId: string, id: string) => {
+    if (!id.startsWith(`${tenantId}.programme.`)) throw createHttpError(404, `programme ${id} not found`);
+    return client.workflow.getHandle(id);
+  };
+
+  router.post('/programmes', async (req, res) => {
+    const { tenantId, actor } = caller(res);
+    const body = parse(programmeSchema, req.body, 'body');
+    // Validates the import and the options exactly as a Discovery start would.
+    const discovery = await starter.prepare(tenantId, actor, parse(startFlowSchema, { flowType: 'discovery', input: { importId: body.importId }, options: body.options }, 'body'));
+    const input: ProgrammeInput = {
+      tenantId,
+      requestedBy: actor,
+      importId: body.importId,
+      options: discovery.options,
+      assessment: later('assessment', body.assessment, { discoveryFlowId: 'programme' }),
+      planning: later('planning', body.planning, { assessmentFlowId: 'programme' }),
+      execution: later('execution', body.execution, { planningFlowId: 'programme', wave: 1 }),
+    };
+    const programmeId = `${tenantId}.programme.${randomUUID()}`;
+    await client.workflow.start('programmeFlow', {
+      taskQueue,
+      workflowId: programmeId,
+      args: [input],
+      typedSearchAttributes: [
+        { key: TenantIdKey, value: tenantId },
+        { key: FlowTypeKey, value: 'programme' },
+        { key: FlowStatusKey, value: 'running' },
+      ],
+      staticSummary: `Migration programme for tenant ${tenantId}, started by ${actor}: Discovery → Assessment → Planning → Execution per wave`,
+    });
+    res.status(201).location(`/api/v1/programmes/${programmeId}`).json({ programmeId, status: 'running' });
+  });
+
+  router.get('/programmes/:programmeId', async (req, res) => {
+    try {
+      res.json(await handleFor(caller(res).tenantId, req.params.programmeId).query(programmeStateQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw createHttpError(404, `programme ${req.params.programmeId} not found`);
+      throw err;
+    }
+  });
+
+  router.post('/programmes/:programmeId/cancel', async (req, res) => {
+    const handle = handleFor(caller(res).tenantId, req.params.programmeId);
+    try {
+      await handle.cancel();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw createHttpError(404, `programme ${req.params.programmeId} not found`);
+      throw err;
+    }
+    res.status(202).json({ programmeId: req.params.programmeId, status: 'cancelling' });
+  });
+
+  return router;
+}
