@@ -34,23 +34,22 @@ export function flowRef(input: PhaseActivityInput, key: string): string {
 }
 
 export async function loadInventory(db: Database | Tx, tenantId: string, discoveryFlowId: string): Promise<Inventory> {
-  const [assetRows, appRows, depRows] = await Promise.all([
-    db
-      .select({ attributes: assets.attributes })
-      .from(assets)
-      .where(and(eq(assets.tenantId, tenantId), eq(assets.flowId, discoveryFlowId)))
-      .orderBy(asc(assets.key)),
-    db
-      .select({ attributes: applications.attributes })
-      .from(applications)
-      .where(and(eq(applications.tenantId, tenantId), eq(applications.flowId, discoveryFlowId)))
-      .orderBy(asc(applications.key)),
-    db
-      .select()
-      .from(dependencies)
-      .where(and(eq(dependencies.tenantId, tenantId), eq(dependencies.flowId, discoveryFlowId)))
-      .orderBy(asc(dependencies.fromKey), asc(dependencies.toKey), asc(dependencies.port)),
-  ]);
+  // Sequential on purpose: inside a transaction the queries share one connection.
+  const assetRows = await db
+    .select({ attributes: assets.attributes })
+    .from(assets)
+    .where(and(eq(assets.tenantId, tenantId), eq(assets.flowId, discoveryFlowId)))
+    .orderBy(asc(assets.key));
+  const appRows = await db
+    .select({ attributes: applications.attributes })
+    .from(applications)
+    .where(and(eq(applications.tenantId, tenantId), eq(applications.flowId, discoveryFlowId)))
+    .orderBy(asc(applications.key));
+  const depRows = await db
+    .select()
+    .from(dependencies)
+    .where(and(eq(dependencies.tenantId, tenantId), eq(dependencies.flowId, discoveryFlowId)))
+    .orderBy(asc(dependencies.fromKey), asc(dependencies.toKey), asc(dependencies.port));
   if (!assetRows.length) invalidInput(`discovery flow ${discoveryFlowId} has no inventory for tenant ${tenantId}`);
   return {
     assets: assetRows.map((r) => r.attributes as CanonicalAsset),

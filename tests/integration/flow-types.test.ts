@@ -10,7 +10,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { assetDecommissions, phaseArtifacts } from '../../db/schema';
 import type { FlowState } from '../../workflows/messages';
-import { startPlatform, type Platform } from './harness';
+import { captureHistory, startPlatform, type Platform } from './harness';
 
 let platform: Platform;
 const tenant = `ft-${Date.now().toString(36)}`;
@@ -95,6 +95,7 @@ describe('assessment', () => {
     expect(overridden.rationale).toContain('bob');
     expect((await control(assessmentId, 'approve')).status).toBe(202);
     await completed(assessmentId);
+    captureHistory(assessmentId, 'assessment-overridden');
 
     const later = await start('assessment', { discoveryFlowId: discoveryId, asOf: '2026-11-01' }, { autoApprove: true });
     await completed(later);
@@ -144,6 +145,7 @@ describe('assessment', () => {
     expect((await control(planningId, 'approve')).status).toBe(202);
     const done = await completed(planningId);
     expect(done.outputs.waveCount).toBe(plan.plan.waves.length);
+    captureHistory(planningId, 'planning-edited');
     const timeline = await artifact(planningId, 'timeline_generation');
     expect(timeline.criticalPath.length).toBeGreaterThan(0);
     const costs = await artifact(planningId, 'cost_estimation');
@@ -204,6 +206,7 @@ describe('assessment', () => {
     expect(executed.outputs.rolledBack).toBe(failApp ? 1 : 0);
     const validation = await artifact(executionId, 'post_migration_validation');
     expect(validation.validations.length).toBe(executed.outputs.migrated);
+    captureHistory(executionId, 'execution-runbook');
   });
 
   test('modernize works on the refactor/replatform applications of an assessment', async () => {
@@ -216,6 +219,7 @@ describe('assessment', () => {
     expect(opportunities.opportunities.length).toBeGreaterThan(0);
     const backlog = await artifact(id, 'implementation_planning');
     expect(backlog.totalPoints).toBeGreaterThan(0);
+    captureHistory(id, 'modernize-reviewed');
   });
 });
 
@@ -245,6 +249,7 @@ test('finops runs from a Temporal Schedule managed through the API', async () =>
   expect(budget.months).toHaveLength(6);
   const optimisations = await artifact(flowId!, 'optimization_identification');
   expect(optimisations.optimisations.length).toBeGreaterThan(0);
+  captureHistory(flowId!, 'finops-scheduled');
 
   expect((await platform.api('POST', `/schedules/${scheduleId}/pause`, { tenant, body: {} })).body.paused).toBe(true);
   expect((await platform.api('DELETE', `/schedules/${scheduleId}`, { tenant })).status).toBe(204);
@@ -258,6 +263,7 @@ test('observability produces SLOs, log plans and Prometheus rule groups', async 
   const alerts = await artifact(id, 'alerting_setup');
   expect(alerts.yaml).toMatch(/^groups:/m);
   expect(alerts.groups.length).toBeGreaterThan(0);
+  captureHistory(id, 'observability');
 });
 
 describe('decommission', () => {
@@ -289,6 +295,7 @@ describe('decommission', () => {
     expect(rows.map((r) => r.assetKey)).toEqual([orphan]);
     expect(rows[0].approvedBy).toBe('bob');
     expect((await artifact(id, 'data_migration')).archive[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+    captureHistory(id, 'decommission-four-eyes');
   });
 
   test('when every target is still depended on, the plan cannot be approved even with autoApprove', async () => {
@@ -317,6 +324,7 @@ test('workflow-level chaining: a completed discovery starts its assessment as a 
   expect(successor.input).toMatchObject({ discoveryFlowId: id, inventoryFlowId: id, asOf: '2026-11-01' });
   const description = await platform.client.workflow.getHandle(done.successorFlowId!).describe();
   expect(description.parentExecution?.workflowId).toBe(id);
+  captureHistory(id, 'discovery-chained');
 });
 
 test('a programme runs discovery → assessment → planning → execution per wave as child workflows', async () => {
@@ -350,4 +358,5 @@ test('a programme runs discovery → assessment → planning → execution per w
     expect(description.parentExecution?.workflowId).toBe(programmeId);
   }
   expect((await platform.api('GET', `/programmes/${programmeId}`, { tenant: 'someone-else' })).status).toBe(404);
+  captureHistory(programmeId, 'programme');
 });

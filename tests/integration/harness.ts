@@ -3,7 +3,9 @@
  * its own (so files never pick up each other's flows), and the real gateway on an ephemeral port, spoken to
  * over HTTP.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +15,18 @@ import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../config/logger';
 import { openDatabase, type DatabaseHandle } from '../../db';
-import { PROJECT_ROOT } from '../../scripts/temporal-cli';
+import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
 import type { FlowState } from '../../workflows/messages';
 import { createFlowWorker } from '../../workers/worker';
 import { readTestEnvironment } from '../setup/env';
+
+/** `npm run histories` keeps the replay corpus in tests/histories/ current with the flows the tests run. */
+export function captureHistory(flowId: string, name: string): void {
+  if (!process.env.MFO_CAPTURE_HISTORIES) return;
+  // The temporal CLI writes the canonical JSON form that Worker.runReplayHistories reads.
+  const json = execFileSync(requireTemporalCli(), ['workflow', 'show', '--workflow-id', flowId, '--address', readTestEnvironment().temporalAddress, '--output', 'json']);
+  fs.writeFileSync(path.join(PROJECT_ROOT, 'tests', 'histories', `${name}.json`), json);
+}
 
 export interface ApiResponse<T = any> {
   status: number;

@@ -11,7 +11,7 @@ import { readTestEnvironment } from '../setup/env';
 
 test('every committed history replays without non-determinism', () => {
   const files = fs.readdirSync(path.join(__dirname, '..', 'histories')).filter((f) => f.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(5);
+  expect(files.length).toBeGreaterThanOrEqual(14);
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay-histories.ts', readTestEnvironment().workflowBundlePath], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
