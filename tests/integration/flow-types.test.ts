@@ -30,6 +30,21 @@ const artifact = async (flowId: string, name: string) => {
   return res.body.data;
 };
 
+/** A recommendation carries a rationale, a confidence in [0,1] and evidence ids that resolve through the API. */
+async function expectExplained(flowId: string, items: { rationale: string; confidence: number; evidence: string[] }[], sample = 3): Promise<void> {
+  expect(items.length).toBeGreaterThan(0);
+  for (const item of items.slice(0, sample)) {
+    expect(item.rationale.length).toBeGreaterThan(20);
+    expect(item.confidence).toBeGreaterThanOrEqual(0);
+    expect(item.confidence).toBeLessThanOrEqual(1);
+    expect(item.evidence.length).toBeGreaterThan(0);
+    for (const ref of item.evidence) {
+      const resolved = await platform.api('GET', `/flows/${flowId}/evidence/${encodeURIComponent(ref)}`, { tenant });
+      expect({ ref, status: resolved.status }).toEqual({ ref, status: 200 });
+    }
+  }
+}
+
 const completed = (flowId: string, timeoutMs = 90_000) => platform.waitForFlow(flowId, (s) => s.status === 'completed', { timeoutMs });
 const control = (flowId: string, action: string, body: Record<string, unknown> = {}, actor = 'alice') =>
   platform.api('POST', `/flows/${flowId}/${action}`, { tenant, actor, body });
@@ -73,6 +88,7 @@ describe('assessment', () => {
     const readiness = await artifact(a, 'readiness_assessment');
     const notReady = readiness.items.find((i: { status: string }) => i.status === 'not_ready');
     expect(notReady.reasons.length).toBeGreaterThan(0);
+    await expectExplained(a, [notReady, ...readiness.items]);
     const compliance = await artifact(a, 'compliance_check');
     expect(compliance.items.some((f: { category: string }) => f.category === 'end_of_life_os')).toBe(true);
     expect((await platform.api('GET', `/flows/${a}/evidence/${encodeURIComponent('asset:nope')}`, { tenant })).status).toBe(404);
@@ -127,6 +143,7 @@ describe('assessment', () => {
       if (waveOf.has(edge.fromApp) && waveOf.has(edge.toApp)) expect(waveOf.get(edge.toApp)!).toBeLessThanOrEqual(waveOf.get(edge.fromApp)!);
     }
     expect(plan.violations).toEqual([]);
+    await expectExplained(planningId, plan.plan.placements);
     expect(plan.staying.map((s: { applicationKey: string }) => s.applicationKey)).toContain(
       (await artifact(assessmentId, 'strategy_recommendation')).recommendations.find((r: { decidedBy: string }) => r.decidedBy === 'reviewer').applicationKey,
     );
@@ -249,6 +266,7 @@ test('finops runs from a Temporal Schedule managed through the API', async () =>
   expect(budget.months).toHaveLength(6);
   const optimisations = await artifact(flowId!, 'optimization_identification');
   expect(optimisations.optimisations.length).toBeGreaterThan(0);
+  await expectExplained(flowId!, optimisations.optimisations);
   captureHistory(flowId!, 'finops-scheduled');
 
   expect((await platform.api('POST', `/schedules/${scheduleId}/pause`, { tenant, body: {} })).body.paused).toBe(true);
@@ -277,6 +295,7 @@ describe('decommission', () => {
     expect(byKey[hub].safe).toBe(false);
     expect(byKey[hub].blockingEdges.length).toBeGreaterThan(0);
     expect(byKey[orphan].safe).toBe(true);
+    await expectExplained(id, report.targets);
     const edge = await platform.api('GET', `/flows/${id}/evidence/${encodeURIComponent(byKey[hub].blockingEdges[0])}`, { tenant });
     expect(edge.status).toBe(200);
 
