@@ -88,6 +88,15 @@ async function loadRows(tx: Tx, tenantId: string, importId: string, excluded: nu
   return rows.filter((r) => !skip.has(r.rowNumber));
 }
 
+/** The staged rows minus those the data_validation gate excluded (none if that phase was skipped). */
+async function validatedRows(tx: Tx, input: PhaseActivityInput): Promise<{ imported: ImportArtifact; rows: RawRow[] }> {
+  const imported = await loadArtifact<ImportArtifact>(tx, input.tenantId, input.artifacts.data_import, 'data_import');
+  const excluded = input.artifacts.data_validation
+    ? (await loadArtifact<ValidationArtifact>(tx, input.tenantId, input.artifacts.data_validation, 'data_validation')).excludedRows
+    : [];
+  return { imported, rows: await loadRows(tx, input.tenantId, imported.importId, excluded) };
+}
+
 export function createDiscoveryPhases(deps: ActivityDeps) {
   const { agents } = deps;
 
@@ -168,11 +177,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
 
   async function discoveryFieldMapping(input: PhaseActivityInput): Promise<PhaseActivityResult> {
     return runPhaseOnce(deps, input, async (tx) => {
-      const imported = await loadArtifact<ImportArtifact>(tx, input.tenantId, input.artifacts.data_import, 'data_import');
-      const excluded = input.artifacts.data_validation
-        ? (await loadArtifact<ValidationArtifact>(tx, input.tenantId, input.artifacts.data_validation, 'data_validation')).excludedRows
-        : [];
-      const rows = await loadRows(tx, input.tenantId, imported.importId, excluded);
+      const { imported, rows } = await validatedRows(tx, input);
       const suggested = suggestMapping(imported.columns, rows);
       const feedback = input.feedback.map((f) => f.text);
       const resolved = await agents.run(fieldMappingResolver, {
@@ -205,11 +210,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
 
   async function discoveryDataCleansing(input: PhaseActivityInput): Promise<PhaseActivityResult> {
     return runPhaseOnce(deps, input, async (tx) => {
-      const imported = await loadArtifact<ImportArtifact>(tx, input.tenantId, input.artifacts.data_import, 'data_import');
-      const excluded = input.artifacts.data_validation
-        ? (await loadArtifact<ValidationArtifact>(tx, input.tenantId, input.artifacts.data_validation, 'data_validation')).excludedRows
-        : [];
-      const rows = await loadRows(tx, input.tenantId, imported.importId, excluded);
+      const { imported, rows } = await validatedRows(tx, input);
       // A skipped mapping phase falls back to the rules' own suggestion rather than stopping the flow.
       const mapping = input.artifacts.field_mapping
         ? (await loadArtifact<MappingArtifact>(tx, input.tenantId, input.artifacts.field_mapping, 'field_mapping')).mapping
