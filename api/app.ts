@@ -5,7 +5,8 @@ import createHttpError from 'http-errors';
 import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { Database } from '../db';
-import { callerContext } from './context';
+import { authenticate, authorizeByMethod } from './context';
+import { tenantRoutes } from './routes/tenants';
 import { FlowService } from './flow-service';
 import { problemHandler } from './problems';
 import { catalogRoutes } from './routes/catalog';
@@ -33,10 +34,12 @@ export function createApp({ config, client, db, logger }: GatewayDeps): express.
   });
 
   const api = express.Router();
-  api.use(callerContext(config.MFO_DEFAULT_TENANT));
+  api.use(authenticate(db, config.MFO_ADMIN_KEY));
+  api.use(authorizeByMethod());
   api.use(importRoutes(db, config.MFO_MAX_UPLOAD_MB));
   api.use(express.json({ limit: '1mb' }));
   api.use(catalogRoutes());
+  api.use(tenantRoutes(db));
   const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE);
   const starter = new FlowStarter(flows, db, config.MFO_FAULT_INJECTION);
   api.use(flowRoutes({ db, flows, starter }));

@@ -24,7 +24,8 @@ const schema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MFO_DEFAULT_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default('default'),
+  /** Bootstrap platform-admin key: creates tenants and issues keys. Unset: only keys in the database work. */
+  MFO_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   MFO_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   MFO_FAULT_INJECTION: flag,
   /** A prebuilt workflow bundle (from scripts/bundle-workflows.ts); unset = bundle at worker start. */

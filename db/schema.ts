@@ -28,8 +28,41 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  createdBy: text('created_by').notNull(),
   createdAt: createdAt(),
 });
+
+/** A client account's migration engagements (programmes of work); flows of a tenant can be grouped by them. */
+export const engagements = pgTable(
+  'engagements',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    tenantId: text('tenant_id').notNull(),
+    name: text('name').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('engagements_tenant_name').on(t.tenantId, t.name)],
+);
+
+/**
+ * API keys: only a SHA-256 of the secret is stored (the secret is 32 random bytes, so a slow hash adds nothing).
+ * tenant_id is null for platform admin keys. The key's name is the actor recorded on everything it does.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    tenantId: text('tenant_id'),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('api_keys_tenant_idx').on(t.tenantId)],
+);
 
 export const imports = pgTable(
   'imports',

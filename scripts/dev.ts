@@ -3,6 +3,8 @@
  * with its Web UI and a SQLite file under .data/, opens the database (PGlite under .data/ unless DATABASE_URL is
  * set) and migrates it, then runs the worker and the gateway in this process. Ctrl-C stops everything.
  */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
@@ -11,7 +13,8 @@ import { createApp } from '../api/app';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { installSdkLogging } from '../workers/runtime';
-import { openDatabase } from '../db';
+import { openDatabase, type Database } from '../db';
+import { ensureTenant, issueKey } from '../api/key-store';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { createFlowWorker } from '../workers/worker';
 import { startDevServer, type DevServer } from './dev-server';
@@ -57,7 +60,10 @@ async function main(): Promise<void> {
   const workerDone = worker.run();
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
 
-  const app = createApp({ config, client, db: db.db, logger: log });
+  const keys = await firstRunKeys(config.dataDir, db.db, config.MFO_ADMIN_KEY);
+  log.info(`API keys: tenant default, operator dev in ${keys.operatorKeyFile}; platform admin in ${keys.adminKeySource}`);
+
+  const app = createApp({ config: { ...config, MFO_ADMIN_KEY: keys.adminKey }, client, db: db.db, logger: log });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
@@ -80,6 +86,28 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/**
+ * A fresh `npm start` must be usable at once: the platform admin key comes from MFO_ADMIN_KEY or a generated file,
+ * and a "default" tenant with an operator key is created once, its key written (0600) under the data directory.
+ */
+async function firstRunKeys(dataDir: string, db: Database, configured: string | undefined) {
+  let adminKey = configured;
+  let adminKeySource = 'MFO_ADMIN_KEY';
+  if (!adminKey) {
+    const file = path.join(dataDir, 'admin.key');
+    if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    adminKey = fs.readFileSync(file, 'utf8').trim();
+    adminKeySource = file;
+  }
+  await ensureTenant(db, 'default', 'Default tenant', 'npm start');
+  const operatorKeyFile = path.join(dataDir, 'operator.key');
+  if (!fs.existsSync(operatorKeyFile)) {
+    const issued = await issueKey(db, 'default', 'dev', 'operator', 'npm start');
+    fs.writeFileSync(operatorKeyFile, issued.key, { mode: 0o600 });
+  }
+  return { adminKey, adminKeySource, operatorKeyFile };
 }
 
 main().catch((err) => {

@@ -1,3 +1,14 @@
+CREATE TABLE "api_keys" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"tenant_id" text,
+	"name" text NOT NULL,
+	"role" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "applications" (
 	"tenant_id" text NOT NULL,
 	"flow_id" text NOT NULL,
@@ -62,6 +73,14 @@ CREATE TABLE "dependencies" (
 	CONSTRAINT "dependencies_tenant_id_flow_id_from_key_to_key_port_pk" PRIMARY KEY("tenant_id","flow_id","from_key","to_key","port")
 );
 --> statement-breakpoint
+CREATE TABLE "engagements" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"tenant_id" text NOT NULL,
+	"name" text NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "imports" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"tenant_id" text NOT NULL,
@@ -111,8 +130,11 @@ CREATE TABLE "strategy_overrides" (
 CREATE TABLE "tenants" (
 	"id" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
+	"created_by" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE INDEX "api_keys_tenant_idx" ON "api_keys" USING btree ("tenant_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "engagements_tenant_name" ON "engagements" USING btree ("tenant_id","name");--> statement-breakpoint
 CREATE INDEX "imports_tenant_idx" ON "imports" USING btree ("tenant_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "phase_artifacts_natural_key" ON "phase_artifacts" USING btree ("tenant_id","flow_id","phase","run");

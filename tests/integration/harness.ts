@@ -4,6 +4,7 @@
  * over HTTP.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../config/logger';
+import { ensureTenant, issueKey } from '../../api/key-store';
+import type { Role } from '../../api/keys';
 import { openDatabase, type DatabaseHandle } from '../../db';
 import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
 import type { FlowState } from '../../workflows/messages';
@@ -37,13 +40,19 @@ export interface RequestOptions {
   body?: unknown;
   raw?: string;
   contentType?: string;
+  /** The tenant whose key signs the request (default `default`); the key is issued on first use. */
   tenant?: string;
+  /** The key's name, which is the actor recorded on everything the request does (default `tester`). */
   actor?: string;
+  role?: Role;
+  /** An explicit key (e.g. the admin key), or null to send none. */
+  key?: string | null;
   headers?: Record<string, string>;
 }
 
 export interface Platform {
   config: Config;
+  adminKey: string;
   baseUrl: string;
   client: Client;
   db: DatabaseHandle;
@@ -58,8 +67,6 @@ export interface Platform {
 
 export interface PlatformOptions {
   worker?: boolean;
-  /** `pglite` runs worker and gateway on an in-memory embedded database, as `npm start` does by default. */
-  database?: 'postgres' | 'pglite';
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -73,14 +80,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     MFO_WORKFLOW_BUNDLE: env.workflowBundlePath,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
-  const config = loadConfig(processEnv);
+  const adminKey = randomBytes(32).toString('base64url');
+  const config = loadConfig({ ...processEnv, MFO_ADMIN_KEY: adminKey });
   const logger = createLogger(config, 'test');
-  const db = await openDatabase({
-    databaseUrl: options.database === 'pglite' ? undefined : config.DATABASE_URL,
-    pgliteDir: 'memory://',
-    poolSize: 5,
-  });
-  if (options.database === 'pglite') await db.migrate();
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: 'memory://', poolSize: 5 });
+
+  const keys = new Map<string, string>();
+  async function keyFor(tenant: string, actor: string, role: Role): Promise<string> {
+    const id = `${tenant}/${actor}/${role}`;
+    if (!keys.has(id)) {
+      await ensureTenant(db.db, tenant, tenant, 'test-harness');
+      keys.set(id, (await issueKey(db.db, tenant, actor, role, 'test-harness')).key);
+    }
+    return keys.get(id)!;
+  }
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
@@ -94,13 +107,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   const platform: Platform = {
     config,
+    adminKey,
     baseUrl,
     client,
     db,
     async api(method, urlPath, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
-      if (opts.tenant) headers['x-tenant-id'] = opts.tenant;
-      if (opts.actor) headers['x-actor'] = opts.actor;
+      const key = opts.key === undefined ? await keyFor(opts.tenant ?? 'default', opts.actor ?? 'tester', opts.role ?? 'operator') : opts.key;
+      if (key) headers.authorization = `Bearer ${key}`;
       let body: string | undefined;
       if (opts.raw !== undefined) {
         body = opts.raw;

@@ -68,10 +68,12 @@ function portOpen(port: number): Promise<boolean> {
 }
 
 async function api(port: number, method: string, urlPath: string, body?: string, contentType = 'application/json') {
+  // The launcher issues the default tenant's operator key on first start, as the README says.
+  const key = fs.readFileSync(path.join(dataDir, 'operator.key'), 'utf8').trim();
   const res = await fetch(`http://127.0.0.1:${port}/api/v1${urlPath}`, {
     method,
     body,
-    headers: body ? { 'content-type': contentType } : {},
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': contentType } : {}) },
   });
   return { status: res.status, body: (await res.json()) as any };
 }
@@ -86,6 +88,8 @@ test('npm start: whole platform on embedded defaults, clean Ctrl-C, state surviv
     expect(log).toMatch(/database ready \(pglite at .*launcher-data\/pglite\)/);
     expect(log).toContain(`gateway listening on http://127.0.0.1:${ports.gateway}/api/v1`);
     expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);
+    expect(log).toContain('API keys: tenant default, operator dev');
+    expect((await fetch(`http://127.0.0.1:${ports.gateway}/api/v1/flows`)).status).toBe(401);
 
     const ui = await fetch(`http://127.0.0.1:${ports.ui}/`);
     expect(ui.status).toBe(200);
