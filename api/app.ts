@@ -1,6 +1,8 @@
 /** The gateway: a thin Express 5 app over Temporal and the database. Built by a factory so tests run the real thing. */
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import { codecRouter } from '../security/codec-server';
 import createHttpError from 'http-errors';
 import type { Config } from '../config';
 import type { Logger } from '../config/logger';
@@ -22,9 +24,11 @@ export interface GatewayDeps {
   client: Client;
   db: Database;
   logger: Logger;
+  /** The payload codec, served to the Web UI and `temporal --codec-endpoint` at /codec. */
+  codec: PayloadCodec;
 }
 
-export function createApp({ config, client, db, logger }: GatewayDeps): express.Express {
+export function createApp({ config, client, db, logger, codec }: GatewayDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -33,8 +37,16 @@ export function createApp({ config, client, db, logger }: GatewayDeps): express.
     res.json({ status: 'ok' });
   });
 
+  // Any role may decode: viewers read flows too. Without a key, only when configured (the dev launcher's own UI).
+  const authenticated = authenticate(db, config.MFO_ADMIN_KEY);
+  const codecAuth: express.RequestHandler = (req, res, next) => {
+    if (!config.MFO_CODEC_REQUIRE_KEY && !req.get('authorization') && !req.get('x-api-key')) return next();
+    return authenticated(req, res, next);
+  };
+  app.use('/codec', codecRouter(codec, { allowedOrigins: config.MFO_CODEC_ORIGINS, authorize: codecAuth }));
+
   const api = express.Router();
-  api.use(authenticate(db, config.MFO_ADMIN_KEY));
+  api.use(authenticated);
   api.use(authorizeByMethod());
   api.use(importRoutes(db, config.MFO_MAX_UPLOAD_MB));
   api.use(express.json({ limit: '1mb' }));

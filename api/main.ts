@@ -4,6 +4,8 @@ import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { openDatabase } from '../db';
 import { createApp } from './app';
+import { flowDataConverter, requirePayloadKeys } from '../security/data-converter';
+import { AesGcmPayloadCodec } from '../security/payload-codec';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,8 +16,10 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: `${config.dataDir}/pglite` });
   await db.migrate();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}` });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const server = createApp({ config, client, db: db.db, logger }).listen(config.PORT, config.HOST, () => {
+  const payloadKeys = requirePayloadKeys(config.MFO_PAYLOAD_KEYS);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: flowDataConverter(payloadKeys) });
+  const codec = AesGcmPayloadCodec.fromSpec(payloadKeys);
+  const server = createApp({ config, client, db: db.db, logger, codec }).listen(config.PORT, config.HOST, () => {
     logger.info(`gateway listening on http://${config.HOST}:${config.PORT}/api/v1`);
   });
   const stop = () => {

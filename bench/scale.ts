@@ -16,7 +16,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import { createApp } from '../api/app';
+import { ensureTenant, issueKey } from '../api/key-store';
+import { flowDataConverter } from '../security/data-converter';
+import { AesGcmPayloadCodec, generateKeySpec } from '../security/payload-codec';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { openDatabase } from '../db';
@@ -57,15 +61,19 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl, pgliteDir: 'memory://' });
   await db.migrate();
   const connection = await Connection.connect({ address: devServer.address });
-  const client = new Client({ connection });
+  const payloadKeys = generateKeySpec('bench');
+  const client = new Client({ connection, dataConverter: flowDataConverter(payloadKeys) });
   const workerConnection = await NativeConnection.connect({ address: devServer.address });
-  const worker = await createFlowWorker({ config, connection: workerConnection, db: db.db, logger });
+  const worker = await createFlowWorker({ config, connection: workerConnection, db: db.db, logger, payloadKeys });
   const workerDone = worker.run();
-  const server = createApp({ config, client, db: db.db, logger }).listen(0, '127.0.0.1');
+  const adminKey = randomBytes(32).toString('base64url');
+  const server = createApp({ config: { ...config, MFO_ADMIN_KEY: adminKey }, client, db: db.db, logger, codec: AesGcmPayloadCodec.fromSpec(payloadKeys) }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  await ensureTenant(db.db, 'bench', 'Benchmark', 'bench');
+  const { key } = await issueKey(db.db, 'bench', 'bench', 'operator', 'bench');
   const api = async (method: string, p: string, body?: string, contentType = 'application/json') => {
-    const res = await fetch(`${base}${p}`, { method, body, headers: body ? { 'content-type': contentType } : {} });
+    const res = await fetch(`${base}${p}`, { method, body, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': contentType } : {}) } });
     return (await res.json()) as any;
   };
 

@@ -26,6 +26,15 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bootstrap platform-admin key: creates tenants and issues keys. Unset: only keys in the database work. */
   MFO_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Payload encryption key ring: "<id>:<base64 key>,..." — first entry encrypts, the rest only decrypt (rotation). */
+  MFO_PAYLOAD_KEYS: z.string().min(1).optional(),
+  /** Browser origins (the Temporal Web UI) allowed to call the codec endpoint. */
+  MFO_CODEC_ORIGINS: z
+    .string()
+    .default('http://127.0.0.1:8233,http://localhost:8233')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** Codec calls must carry an API key; the dev launcher turns this off for its own loopback Web UI. */
+  MFO_CODEC_REQUIRE_KEY: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
   MFO_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   MFO_FAULT_INJECTION: flag,
   /** A prebuilt workflow bundle (from scripts/bundle-workflows.ts); unset = bundle at worker start. */

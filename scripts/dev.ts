@@ -15,6 +15,8 @@ import { createLogger } from '../config/logger';
 import { installSdkLogging } from '../workers/runtime';
 import { openDatabase, type Database } from '../db';
 import { ensureTenant, issueKey } from '../api/key-store';
+import { flowDataConverter } from '../security/data-converter';
+import { AesGcmPayloadCodec, generateKeySpec } from '../security/payload-codec';
 import { ensureSearchAttributes } from '../workers/search-attributes';
 import { createFlowWorker } from '../workers/worker';
 import { startDevServer, type DevServer } from './dev-server';
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
   const log = createLogger(config, 'mfo');
   installSdkLogging(log);
 
+  const payloadKeys = config.MFO_PAYLOAD_KEYS ?? devPayloadKeys(config.dataDir);
+  const codecEndpoint = `http://${config.HOST}:${config.PORT}/codec`;
   let devServer: DevServer | null = null;
   let address = config.TEMPORAL_ADDRESS;
   if (!address) {
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       dbFile,
       logFile: path.join(config.dataDir, 'temporal.log'),
+      codecEndpoint,
     });
     address = devServer.address;
     log.info({ address, webUi: devServer.uiUrl }, `Temporal dev server listening on ${address}; Web UI at ${devServer.uiUrl}`);
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address });
   const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   if (added.length) log.info({ added }, 'registered search attributes');
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: flowDataConverter(payloadKeys) });
 
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite') });
   await db.migrate();
@@ -56,18 +61,25 @@ async function main(): Promise<void> {
 
   log.info('bundling workflow code and starting the worker…');
   const workerConnection = await NativeConnection.connect({ address });
-  const worker = await createFlowWorker({ config, connection: workerConnection, db: db.db, logger: log, workflowBundlePath: config.MFO_WORKFLOW_BUNDLE });
+  const worker = await createFlowWorker({ config, connection: workerConnection, db: db.db, logger: log, payloadKeys, workflowBundlePath: config.MFO_WORKFLOW_BUNDLE });
   const workerDone = worker.run();
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
 
   const keys = await firstRunKeys(config.dataDir, db.db, config.MFO_ADMIN_KEY);
   log.info(`API keys: tenant default, operator dev in ${keys.operatorKeyFile}; platform admin in ${keys.adminKeySource}`);
 
-  const app = createApp({ config: { ...config, MFO_ADMIN_KEY: keys.adminKey }, client, db: db.db, logger: log });
+  // The launcher's own Web UI (loopback) may decode without a key; anything else still needs one.
+  const gatewayConfig = {
+    ...config,
+    MFO_ADMIN_KEY: keys.adminKey,
+    MFO_CODEC_REQUIRE_KEY: false,
+    MFO_CODEC_ORIGINS: [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`],
+  };
+  const app = createApp({ config: gatewayConfig, client, db: db.db, logger: log, codec: AesGcmPayloadCodec.fromSpec(payloadKeys) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
-  log.info(`gateway listening on http://${config.HOST}:${config.PORT}/api/v1 — press Ctrl-C to stop`);
+  log.info(`gateway listening on http://${config.HOST}:${config.PORT}/api/v1 (codec endpoint ${codecEndpoint}) — press Ctrl-C to stop`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -86,6 +98,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Development only: a generated payload key ring under the data directory, so `npm start` encrypts from the start. */
+function devPayloadKeys(dataDir: string): string {
+  const file = path.join(dataDir, 'payload.keys');
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, generateKeySpec('dev1'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 /**

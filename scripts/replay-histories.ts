@@ -6,13 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { PROJECT_ROOT } from './temporal-cli';
+import { flowDataConverter } from '../security/data-converter';
+import { TEST_PAYLOAD_KEYS } from '../tests/setup/env';
 
 async function main(): Promise<void> {
   const dir = path.join(PROJECT_ROOT, 'tests', 'histories');
   const bundlePath = process.argv[2];
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
-  const source = bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('../workflows') };
+  // Histories are encrypted with the test key ring they were recorded with (tests/setup/env.ts).
+  const dataConverter = flowDataConverter(process.env.MFO_PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS);
+  const source = bundlePath ? { workflowBundle: { codePath: bundlePath }, dataConverter } : { workflowsPath: require.resolve('../workflows'), dataConverter };
   let failed = 0;
   for await (const result of Worker.runReplayHistories(source, histories)) {
     if (result.error) failed++;

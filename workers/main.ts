@@ -5,6 +5,7 @@ import { createLogger } from '../config/logger';
 import { installSdkLogging } from './runtime';
 import { openDatabase } from '../db';
 import { createFlowWorker } from './worker';
+import { requirePayloadKeys } from '../security/data-converter';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     connection,
     db: db.db,
     logger,
+    payloadKeys: requirePayloadKeys(config.MFO_PAYLOAD_KEYS),
     workflowBundlePath: config.MFO_WORKFLOW_BUNDLE,
   });
   logger.info({ address, taskQueue: config.TEMPORAL_TASK_QUEUE, database: db.location }, 'worker polling');

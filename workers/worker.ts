@@ -5,12 +5,15 @@ import type { Logger } from '../config/logger';
 import type { Database } from '../db';
 import { OfflineRulesProvider } from '../activities/agents/provider';
 import { createPhaseActivities } from '../activities/phases';
+import { flowDataConverter } from '../security/data-converter';
 
 export interface FlowWorkerOptions {
   config: Config;
   connection: NativeConnection;
   db: Database;
   logger: Logger;
+  /** The key ring for payload encryption (MFO_PAYLOAD_KEYS). */
+  payloadKeys: string;
   /** A prebuilt bundle (tests, production images) skips bundling at start-up. */
   workflowBundlePath?: string;
   identity?: string;
@@ -27,6 +30,7 @@ export async function createFlowWorker(options: FlowWorkerOptions): Promise<Work
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(options.identity ? { identity: options.identity } : {}),
     ...workflowSource,
+    dataConverter: flowDataConverter(options.payloadKeys),
     activities: createPhaseActivities({
       db,
       logger: logger.child({ component: 'activities' }),

@@ -21,7 +21,9 @@ import { openDatabase, type DatabaseHandle } from '../../db';
 import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
 import type { FlowState } from '../../workflows/messages';
 import { createFlowWorker } from '../../workers/worker';
-import { readTestEnvironment } from '../setup/env';
+import { readTestEnvironment, TEST_PAYLOAD_KEYS } from '../setup/env';
+import { flowDataConverter } from '../../security/data-converter';
+import { AesGcmPayloadCodec } from '../../security/payload-codec';
 
 /** `npm run histories` keeps the replay corpus in tests/histories/ current with the flows the tests run. */
 export function captureHistory(flowId: string, name: string): void {
@@ -67,6 +69,10 @@ export interface Platform {
 
 export interface PlatformOptions {
   worker?: boolean;
+  /** Key ring for payload encryption (default: the suite's test ring). */
+  payloadKeys?: string;
+  /** Reuse a task queue, e.g. to continue another platform's flows after a restart. */
+  taskQueue?: string;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -75,7 +81,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ...process.env,
     TEMPORAL_ADDRESS: env.temporalAddress,
     DATABASE_URL: env.databaseUrl,
-    TEMPORAL_TASK_QUEUE: `test-${randomUUID().slice(0, 8)}`,
+    TEMPORAL_TASK_QUEUE: options.taskQueue ?? `test-${randomUUID().slice(0, 8)}`,
+    MFO_PAYLOAD_KEYS: options.payloadKeys ?? TEST_PAYLOAD_KEYS,
     MFO_FAULT_INJECTION: 'true',
     MFO_WORKFLOW_BUNDLE: env.workflowBundlePath,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -95,13 +102,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     return keys.get(id)!;
   }
   const connection = await Connection.connect({ address: env.temporalAddress });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const payloadKeys = config.MFO_PAYLOAD_KEYS!;
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: flowDataConverter(payloadKeys) });
 
   let worker: { instance: Worker; done: Promise<void>; connection: NativeConnection } | null = null;
   const children: ChildProcess[] = [];
 
   const server: Server = await new Promise((resolve) => {
-    const s = createApp({ config, client, db: db.db, logger }).listen(0, '127.0.0.1', () => resolve(s));
+    const s = createApp({ config, client, db: db.db, logger, codec: AesGcmPayloadCodec.fromSpec(payloadKeys) }).listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -130,7 +138,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     async startWorker() {
       if (worker) return;
       const workerConnection = await NativeConnection.connect({ address: env.temporalAddress });
-      const instance = await createFlowWorker({ config, connection: workerConnection, db: db.db, logger, workflowBundlePath: env.workflowBundlePath });
+      const instance = await createFlowWorker({ config, connection: workerConnection, db: db.db, logger, payloadKeys, workflowBundlePath: env.workflowBundlePath });
       worker = { instance, done: instance.run(), connection: workerConnection };
     },
     async stopWorker() {

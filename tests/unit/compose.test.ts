@@ -3,6 +3,7 @@
  * services and published ports, the environment of gateway and worker against config/index.ts, the hosts in
  * TEMPORAL_ADDRESS / DATABASE_URL against the service names, and the search attributes against the workflow code.
  */
+import { generateKeySpec } from '../../security/payload-codec';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SearchAttributeType } from '@temporalio/common';
@@ -35,8 +36,8 @@ function service(name: string): Service {
   return s;
 }
 
-/** What a user supplies from the shell or .env (the file requires it with `${MFO_ADMIN_KEY:?...}`). */
-const SHELL: Record<string, string> = { MFO_ADMIN_KEY: 'k'.repeat(64) };
+/** What a user supplies from the shell or .env (the file requires them with `${VAR:?...}`). */
+const SHELL: Record<string, string> = { MFO_ADMIN_KEY: 'k'.repeat(64), MFO_PAYLOAD_KEYS: generateKeySpec('k1') };
 
 /** Compose interpolation: `$$`, `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:?error}`, `${NAME?error}`. */
 function interpolate(value: string, vars: Record<string, string | undefined>): string {
@@ -121,9 +122,11 @@ describe('docker-compose.temporal.yml', () => {
     expect(dependsOn(name)).toEqual(expect.arrayContaining(['postgresql', 'temporal']));
   });
 
-  test('the gateway requires the bootstrap admin key from the shell', () => {
-    expect(() => envOf('gateway', {})).toThrow(/MFO_ADMIN_KEY/);
+  test('the gateway requires the bootstrap admin key and both processes the payload key ring from the shell', () => {
+    expect(() => envOf('gateway', { MFO_PAYLOAD_KEYS: SHELL.MFO_PAYLOAD_KEYS })).toThrow(/MFO_ADMIN_KEY/);
     expect(envOf('gateway').MFO_ADMIN_KEY).toBe(SHELL.MFO_ADMIN_KEY);
+    expect(() => envOf('worker', { MFO_ADMIN_KEY: SHELL.MFO_ADMIN_KEY })).toThrow(/MFO_PAYLOAD_KEYS/);
+    expect(envOf('worker').MFO_PAYLOAD_KEYS).toBe(SHELL.MFO_PAYLOAD_KEYS);
   });
 
   test('gateway listens outside its container and is health-checked on /healthz', () => {
