@@ -17,6 +17,7 @@ import { flowRoutes } from './routes/flows';
 import { programmeRoutes } from './routes/programmes';
 import { scheduleRoutes } from './routes/schedules';
 import { FlowStarter } from './flow-starter';
+import { AuditTrail } from './audit';
 import { importRoutes } from './routes/imports';
 
 export interface GatewayDeps {
@@ -54,7 +55,7 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(tenantRoutes(db));
   const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE);
   const starter = new FlowStarter(flows, db, config.MFO_FAULT_INJECTION);
-  api.use(flowRoutes({ db, flows, starter }));
+  api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));
   api.use(evidenceRoutes(db, flows));
   api.use(scheduleRoutes({ client, starter, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   api.use(programmeRoutes(client, starter, config.TEMPORAL_TASK_QUEUE));

@@ -9,6 +9,7 @@ import { caller } from '../context';
 import { badRequest } from '../problems';
 import { CONTROL_ACTIONS, controlSchemas, listFlowsSchema, phaseChangeSchemas, startFlowSchema, successorSchema, type ControlAction } from '../schemas';
 import type { FlowStarter } from '../flow-starter';
+import type { AuditTrail } from '../audit';
 import { FLOW_CATALOG, successorOf } from '../../workflows/catalog';
 import { parse } from '../validate';
 
@@ -16,9 +17,10 @@ export interface FlowRouteOptions {
   db: Database;
   flows: FlowService;
   starter: FlowStarter;
+  audit: AuditTrail;
 }
 
-export function flowRoutes({ db, flows, starter }: FlowRouteOptions): Router {
+export function flowRoutes({ db, flows, starter, audit }: FlowRouteOptions): Router {
   const router = Router();
 
   router.post('/flows', async (req, res) => {
@@ -66,6 +68,12 @@ export function flowRoutes({ db, flows, starter }: FlowRouteOptions): Router {
     const updateId = req.get('idempotency-key') ?? undefined;
     const state = await flows.control(tenantId, req.params.flowId, action, { ...body, actor }, updateId);
     res.status(202).json(state);
+  });
+
+  /** Who did what, when: read from Temporal history, so it cannot disagree with what actually ran. */
+  router.get('/flows/:flowId/audit', async (req, res) => {
+    const state = await flows.state(caller(res).tenantId, req.params.flowId);
+    res.json({ flowId: state.flowId, flowType: state.flowType, status: state.status, entries: await audit.entries(state.flowId) });
   });
 
   router.get('/flows/:flowId/phases/:phase/artifact', async (req, res) => {

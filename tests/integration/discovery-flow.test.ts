@@ -214,6 +214,21 @@ test('reject with feedback re-runs field_mapping and the feedback reaches the re
   await platform.api('POST', `/flows/${flowId}/approve`, { tenant, actor: 'bob', body: { phase: 'field_mapping' } });
   await platform.waitForFlow(flowId, (s) => s.status === 'completed');
   captureHistory(flowId, 'discovery-rejected');
+
+  // The audit trail, read back from Temporal history: who did what, with the feedback, in order.
+  const audit = await platform.api('GET', `/flows/${flowId}/audit`, { tenant, role: 'viewer' });
+  expect(audit.status).toBe(200);
+  const trail: { action: string; actor: string | null; phase: string | null; detail: string | null; at: string }[] = audit.body.entries;
+  const controls = trail.filter((e) => ['started', 'reject', 'approve'].includes(e.action)).map((e) => [e.action, e.actor]);
+  expect(controls).toEqual([
+    ['started', 'alice'],
+    ['reject', 'bob'],
+    ['approve', 'bob'],
+  ]);
+  expect(trail.find((e) => e.action === 'reject')!.detail).toContain('Serial Number -> nothing');
+  expect(trail.filter((e) => e.action === 'phase_completed' && e.phase === 'field_mapping')).toHaveLength(2);
+  expect(trail.at(-1)!.action).toBe('completed');
+  expect([...trail].map((e) => e.at)).toEqual([...trail].map((e) => e.at).sort());
 });
 
 test('a phase failing past its retries → needs_attention → retry succeeds; skip is refused afterwards', async () => {
@@ -239,6 +254,10 @@ test('a phase failing past its retries → needs_attention → retry succeeds; s
   const skip = await platform.api('POST', `/flows/${flowId}/skip`, { tenant, actor: 'alice', body: {} });
   expect(skip.status).toBe(409);
   captureHistory(flowId, 'discovery-retried');
+  const audit = await platform.api('GET', `/flows/${flowId}/audit`, { tenant });
+  const failures = audit.body.entries.filter((e: { action: string }) => e.action === 'phase_failed');
+  expect(failures[0]).toMatchObject({ phase: 'data_cleansing', detail: expect.stringContaining('injected fault in data_cleansing') });
+  expect(audit.body.entries.find((e: { action: string }) => e.action === 'retry')).toMatchObject({ actor: 'alice' });
 });
 
 test('skip a failed phase: the flow goes on without it', async () => {
