@@ -1,5 +1,7 @@
 /** The gateway: a thin Express 5 app over Temporal and the database. Built by a factory so tests run the real thing. */
 import express from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecRouter } from '../security/codec-server';
@@ -7,7 +9,7 @@ import createHttpError from 'http-errors';
 import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { Database } from '../db';
-import { authenticate, authorizeByMethod } from './context';
+import { authenticate, authorizeByMethod, callerIdentity } from './context';
 import { tenantRoutes } from './routes/tenants';
 import { FlowService } from './flow-service';
 import { problemHandler } from './problems';
@@ -32,6 +34,8 @@ export interface GatewayDeps {
 export function createApp({ config, client, db, logger, codec }: GatewayDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Security headers on every response; the API serves JSON only, so the strictest defaults fit.
+  app.use(helmet());
   app.set('query parser', 'simple');
 
   app.get('/healthz', (_req, res) => {
@@ -48,6 +52,20 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
 
   const api = express.Router();
   api.use(authenticated);
+  // Per key, per gateway instance: a guard against a runaway client, not a global quota.
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.MFO_RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (_req, res) => {
+        const { tenantId, actor } = callerIdentity(res);
+        return `${tenantId ?? '*'}:${actor}`;
+      },
+      handler: (_req, _res, next) => next(createHttpError(429, 'rate limit exceeded for this API key; retry after the window resets')),
+    }),
+  );
   api.use(authorizeByMethod());
   api.use(importRoutes(db, config.MFO_MAX_UPLOAD_MB));
   api.use(express.json({ limit: '1mb' }));

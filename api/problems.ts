@@ -40,6 +40,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       // Body-parser errors are http-errors too; their messages are safe, 5xx messages are not shown.
       detail = status < 500 ? err.message : detail;
       issues = (err as { issues?: ProblemIssue[] }).issues;
+    } else if (err instanceof URIError) {
+      // The router could not percent-decode a path segment.
+      status = 400;
+      detail = 'malformed percent-encoding in the request path';
     }
     if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
     res

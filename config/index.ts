@@ -35,6 +35,8 @@ const schema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
   /** Codec calls must carry an API key; the dev launcher turns this off for its own loopback Web UI. */
   MFO_CODEC_REQUIRE_KEY: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
+  /** Requests per minute per API key, per gateway instance (a local guard, not a global quota). */
+  MFO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   MFO_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   MFO_FAULT_INJECTION: flag,
   /** A prebuilt workflow bundle (from scripts/bundle-workflows.ts); unset = bundle at worker start. */

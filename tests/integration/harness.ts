@@ -55,6 +55,8 @@ export interface RequestOptions {
 export interface Platform {
   config: Config;
   adminKey: string;
+  /** The key the harness signs requests with for (tenant, actor, role), issued on first use. */
+  keyFor(tenant: string, actor: string, role: Role): Promise<string>;
   baseUrl: string;
   client: Client;
   db: DatabaseHandle;
@@ -73,6 +75,7 @@ export interface PlatformOptions {
   payloadKeys?: string;
   /** Reuse a task queue, e.g. to continue another platform's flows after a restart. */
   taskQueue?: string;
+  rateLimitPerMinute?: number;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -88,7 +91,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   const adminKey = randomBytes(32).toString('base64url');
-  const config = loadConfig({ ...processEnv, MFO_ADMIN_KEY: adminKey });
+  const config = loadConfig({ ...processEnv, MFO_ADMIN_KEY: adminKey, MFO_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 100_000) });
   const logger = createLogger(config, 'test');
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: 'memory://', poolSize: 5 });
 
@@ -116,6 +119,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const platform: Platform = {
     config,
     adminKey,
+    keyFor,
     baseUrl,
     client,
     db,
