@@ -45,7 +45,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       status = 400;
       detail = 'malformed percent-encoding in the request path';
     }
-    if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    // The message and type are enough at error level; the stack is for whoever turns on debug logging.
+    if (status >= 500) {
+      logger.error({ errorType: (err as Error)?.name, error: (err as Error)?.message, method: req.method, path: req.path }, 'request failed');
+      logger.debug({ stack: (err as Error)?.stack }, 'request failure stack');
+    }
     res
       .status(status)
       .type('application/problem+json')

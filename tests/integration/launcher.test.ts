@@ -93,6 +93,16 @@ test('npm start: whole platform on embedded defaults, clean Ctrl-C, state surviv
 
     const ui = await fetch(`http://127.0.0.1:${ports.ui}/`);
     expect(ui.status).toBe(200);
+    // The Web UI is configured with the gateway's codec endpoint, and the browser's call from the UI origin works.
+    const settings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(settings.Codec?.Endpoint).toBe(`http://127.0.0.1:${ports.gateway}/codec`);
+    const fromUi = await fetch(`http://127.0.0.1:${ports.gateway}/codec/decode`, {
+      method: 'POST',
+      headers: { origin: `http://127.0.0.1:${ports.ui}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ payloads: [] }),
+    });
+    expect(fromUi.status).toBe(200);
+    expect(fromUi.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${ports.ui}`);
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     const attributes = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
     await connection.close();
