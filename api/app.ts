@@ -20,6 +20,8 @@ import { programmeRoutes } from './routes/programmes';
 import { scheduleRoutes } from './routes/schedules';
 import { FlowStarter } from './flow-starter';
 import { AuditTrail } from './audit';
+import { GatewayMetrics } from './metrics';
+import { sql } from 'drizzle-orm';
 import { importRoutes } from './routes/imports';
 
 export interface GatewayDeps {
@@ -38,8 +40,31 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   app.use(helmet());
   app.set('query parser', 'simple');
 
+  const metrics = new GatewayMetrics();
+  app.use(metrics.middleware());
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  /** Ready when both the things a request needs answer: Temporal and the database. */
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.all([
+      client.workflowService.getSystemInfo({}).then(
+        () => ['temporal', 'ok'] as const,
+        (err: Error) => ['temporal', err.message] as const,
+      ),
+      db.execute(sql`select 1`).then(
+        () => ['database', 'ok'] as const,
+        (err: Error) => ['database', err.message] as const,
+      ),
+    ]);
+    const ready = checks.every(([, result]) => result === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(checks) });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   // Any role may decode: viewers read flows too. Without a key, only when configured (the dev launcher's own UI).
@@ -71,7 +96,7 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(express.json({ limit: '1mb' }));
   api.use(catalogRoutes());
   api.use(tenantRoutes(db));
-  const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE);
+  const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics);
   const starter = new FlowStarter(flows, db, config.MFO_FAULT_INJECTION);
   api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));
   api.use(evidenceRoutes(db, flows));

@@ -30,6 +30,7 @@ import { CurrentPhaseKey, FlowStatusKey, FlowTypeKey } from '../workflows/search
 import { flowStartOptions, flowWorkflowId } from '../workflows/start-options';
 import type { FlowStatus } from '../workflows/vocabulary';
 import type { ControlAction } from './schemas';
+import type { GatewayMetrics } from './metrics';
 
 export interface FlowSummary {
   flowId: string;
@@ -56,6 +57,7 @@ export class FlowService {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async start(args: FlowStartInput) {
@@ -66,6 +68,7 @@ export class FlowService {
       args: [args],
       ...flowStartOptions(args),
     });
+    this.metrics.flowsStarted.inc({ flow_type: args.flowType });
     return { flowId, runId: handle.firstExecutionRunId };
   }
 
@@ -103,8 +106,11 @@ export class FlowService {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await handle.executeUpdate(UPDATES[action] as typeof pauseUpdate, { args: [request as never], updateId });
+          const state = await handle.executeUpdate(UPDATES[action] as typeof pauseUpdate, { args: [request as never], updateId });
+          this.metrics.controlMessages.inc({ action, outcome: 'accepted' });
+          return state;
         } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) this.metrics.controlMessages.inc({ action, outcome: 'rejected' });
           // An update that lands in a workflow task the server then rejects (e.g. an activity finished during it)
           // fails with FAILED_PRECONDITION; it was not applied, so offering it again is correct.
           if (!isTransientUpdateFailure(err) || attempt >= UPDATE_ATTEMPTS) throw err;

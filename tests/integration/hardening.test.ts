@@ -126,3 +126,17 @@ test('each key is rate limited per gateway instance', async () => {
 async function keyOf(): Promise<string> {
   return platform.keyFor(tenant, 'tester', 'operator');
 }
+
+test('readiness checks Temporal and the database; metrics are Prometheus text with route templates, not ids', async () => {
+  const ready = await fetch(`${platform.baseUrl}/readyz`);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toEqual({ status: 'ready', checks: { temporal: 'ok', database: 'ok' } });
+
+  await platform.api('GET', `/flows/${flowId}`, { tenant });
+  await platform.api('POST', `/flows/${flowId}/resume`, { tenant, body: {} }); // rejected: the flow is not paused
+  const text = await (await fetch(`${platform.baseUrl}/metrics`)).text();
+  expect(text).toMatch(/mfo_flows_started_total\{flow_type="discovery"\} [1-9]/);
+  expect(text).toMatch(/mfo_control_messages_total\{action="resume",outcome="rejected"\} [1-9]/);
+  expect(text).toMatch(/mfo_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/flows\/:flowId",status="200"\} [1-9]/);
+  expect(text).not.toContain(flowId);
+});
