@@ -42,7 +42,8 @@ const payloadJson = z.object({
     .nullish(),
 });
 
-const requestBody = z.object({ payloads: z.array(payloadJson) });
+// proto3 JSON omits an empty list, so an absent `payloads` (the CLI sends `{}` for a query without arguments) is [].
+const requestBody = z.object({ payloads: z.array(payloadJson).default([]) });
 
 type PayloadJson = z.infer<typeof payloadJson>;
 

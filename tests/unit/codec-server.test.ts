@@ -122,10 +122,15 @@ describe('codecRouter over HTTP', () => {
     }
   });
 
+  test('an absent payload list (proto3 JSON for none, as the temporal CLI sends it) is an empty one', async () => {
+    const res = await post('/decode', {});
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ payloads: [] });
+  });
+
   test('bad bodies → 400 with a clear message', async () => {
     const cases: [unknown, RegExp][] = [
       ['{not json', /JSON|Unexpected|Expected/i],
-      [{}, /payloads/],
       [{ payloads: 'x' }, /payloads/],
       [{ payloads: [{ metadata: { encoding: 'not base64!' }, data: '' }] }, /payloads\.0\.metadata\.encoding: must be base64/],
       [{ payloads: [{ metadata: {}, data: 42 }] }, /payloads\.0\.data/],
