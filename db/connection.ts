@@ -15,6 +15,7 @@ export interface DatabaseHandle {
   /** Where it lives, without credentials: safe to log. */
   location: string;
   close(): Promise<void>;
+  /** Applies pending migrations; on PostgreSQL under an advisory lock, since several processes may start at once. */
   migrate(): Promise<void>;
 }
 
@@ -71,9 +72,4 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     },
   };
-}
-
-/** Applies pending migrations. Several processes may start at once, so PostgreSQL runs them under an advisory lock. */
-export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
-  await handle.migrate();
 }

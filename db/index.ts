@@ -1,2 +1,2 @@
 export * as schema from './schema';
-export { openDatabase, migrateDatabase, type Database, type DatabaseHandle } from './connection';
+export { openDatabase, type Database, type DatabaseHandle } from './connection';
