@@ -21,6 +21,8 @@ import { scheduleRoutes } from './routes/schedules';
 import { FlowStarter } from './flow-starter';
 import { AuditTrail } from './audit';
 import { GatewayMetrics } from './metrics';
+import { openApiDocument } from './openapi';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { sql } from 'drizzle-orm';
 import { importRoutes } from './routes/imports';
 
@@ -62,6 +64,16 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
     const ready = checks.every(([, result]) => result === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(checks) });
   });
+
+  const openApi = openApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  // Swagger UI from the installed package; its inline initializer is replaced so the page needs no inline script.
+  app.get('/docs/swagger-initializer.js', (_req, res) => {
+    res.type('application/javascript').send(`window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' }); };`);
+  });
+  app.use('/docs', express.static(getAbsoluteFSPath(), { index: 'index.html' }));
 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -11,7 +11,7 @@ import { flowInputSchemas, startFlowSchema } from '../schemas';
 import { parse } from '../validate';
 import type { FlowStarter } from '../flow-starter';
 
-const programmeSchema = z
+export const programmeSchema = z
   .object({
     importId: z.uuid(),
     options: z.unknown().optional(),

@@ -18,7 +18,7 @@ import { parse } from '../validate';
 /** Flows that make sense unattended: no human gates. */
 const SCHEDULABLE = ['finops'] as const;
 
-const createScheduleSchema = z
+export const createScheduleSchema = z
   .object({
     flowType: z.enum(SCHEDULABLE),
     input: z.record(z.string(), z.unknown()),

@@ -10,10 +10,10 @@ import { issueKey, keyColumns } from '../key-store';
 import { actorSchema, tenantIdSchema, uuidParam } from '../schemas';
 import { parse } from '../validate';
 
-const createTenantSchema = z.object({ id: tenantIdSchema, name: z.string().trim().min(1).max(200) }).strict();
-const createEngagementSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
-const issueKeySchema = z.object({ name: actorSchema, role: z.enum(['operator', 'viewer']) }).strict();
-const issueAdminKeySchema = z.object({ name: actorSchema }).strict();
+export const createTenantSchema = z.object({ id: tenantIdSchema, name: z.string().trim().min(1).max(200) }).strict();
+export const createEngagementSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+export const issueKeySchema = z.object({ name: actorSchema, role: z.enum(['operator', 'viewer']) }).strict();
+export const issueAdminKeySchema = z.object({ name: actorSchema }).strict();
 
 export function tenantRoutes(db: Database): Router {
   const router = Router();

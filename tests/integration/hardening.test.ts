@@ -140,3 +140,24 @@ test('readiness checks Temporal and the database; metrics are Prometheus text wi
   expect(text).toMatch(/mfo_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/flows\/:flowId",status="200"\} [1-9]/);
   expect(text).not.toContain(flowId);
 });
+
+test('OpenAPI 3.1 at /openapi.json covers every route, with request schemas from the zod schemas; /docs serves Swagger UI', async () => {
+  const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, any>> };
+  expect(doc.openapi).toBe('3.1.0');
+  const templates = Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.keys(ops).map((m) => ({ method: m.toUpperCase(), pattern: new RegExp(`^${p.replace(/\{\w+\}/g, '[^/]+')}$`) })),
+  );
+  const missing = routes({ flow: flowId, schedule: `${tenant}.schedule.x`, importId: '00000000-0000-4000-8000-000000000000' })
+    .map(([method, url]) => [method, url.split('?')[0]] as const)
+    .filter(([method, url]) => !templates.some((t) => t.method === method && t.pattern.test(url)));
+  expect(missing).toEqual([]);
+  const start = doc.paths['/flows'].post.requestBody.content['application/json'].schema;
+  expect(start.properties.flowType.enum).toEqual(expect.arrayContaining(['discovery', 'assessment', 'decommission']));
+  expect(doc.paths['/flows/{flowId}/reject'].post.requestBody.content['application/json'].schema.required).toContain('feedback');
+
+  const docs = await fetch(`${platform.baseUrl}/docs/`);
+  expect(docs.status).toBe(200);
+  expect(await docs.text()).toContain('swagger-ui');
+  expect((await fetch(`${platform.baseUrl}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+  expect(await (await fetch(`${platform.baseUrl}/docs/swagger-initializer.js`)).text()).toContain('/openapi.json');
+});
