@@ -49,6 +49,7 @@ export async function runPhaseOnce(
       .insert(phaseArtifacts)
       .values({ tenantId: input.tenantId, flowId: input.flowId, flowType: input.flowType, phase: input.phase, run: input.run, summary, result, data })
       .returning({ id: phaseArtifacts.id });
+    deps.logger.info({ tenantId: input.tenantId, flowId: input.flowId, phase: input.phase, run: input.run, artifactId: row.id }, summary);
     return toActivityResult(row.id, summary, result);
   });
 }

@@ -89,6 +89,18 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
 
   const api = express.Router();
   api.use(authenticated);
+  // One JSON line per request, carrying tenant, actor and flow id, so a flow's story can be grepped across services.
+  api.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const { tenantId, actor } = callerIdentity(res);
+      logger.info(
+        { method: req.method, path: req.path, status: res.statusCode, tenantId, actor, flowId: req.params.flowId ?? /\/flows\/([^/]+)/.exec(req.path)?.[1], ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
   // Per key, per gateway instance: a guard against a runaway client, not a global quota.
   api.use(
     rateLimit({

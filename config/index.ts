@@ -37,6 +37,8 @@ const schema = z.object({
   MFO_CODEC_REQUIRE_KEY: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
   /** Requests per minute per API key, per gateway instance (a local guard, not a global quota). */
   MFO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /** host:port where the worker's SDK Prometheus exporter listens (e.g. 0.0.0.0:9464); unset = off. */
+  MFO_WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d{1,5}$/, 'must be host:port').optional(),
   MFO_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   MFO_FAULT_INJECTION: flag,
   /** A prebuilt workflow bundle (from scripts/bundle-workflows.ts); unset = bundle at worker start. */

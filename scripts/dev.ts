@@ -12,7 +12,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
-import { installSdkLogging } from '../workers/runtime';
+import { installRuntime } from '../workers/runtime';
 import { openDatabase, type Database } from '../db';
 import { ensureTenant, issueKey } from '../api/key-store';
 import { flowDataConverter } from '../security/data-converter';
@@ -25,7 +25,7 @@ import { requireTemporalCli } from './temporal-cli';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config, 'mfo');
-  installSdkLogging(log);
+  installRuntime(log, config.MFO_WORKER_METRICS_ADDRESS);
 
   const payloadKeys = config.MFO_PAYLOAD_KEYS ?? devPayloadKeys(config.dataDir);
   const codecEndpoint = `http://${config.HOST}:${config.PORT}/codec`;

@@ -2,7 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
-import { installSdkLogging } from './runtime';
+import { installRuntime } from './runtime';
 import { openDatabase } from '../db';
 import { createFlowWorker } from './worker';
 import { requirePayloadKeys } from '../security/data-converter';
@@ -10,7 +10,7 @@ import { requirePayloadKeys } from '../security/data-converter';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'worker');
-  installSdkLogging(logger);
+  installRuntime(logger, config.MFO_WORKER_METRICS_ADDRESS);
   const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
   if (!config.DATABASE_URL) {
     // PGlite lives inside one process; a separate worker would open a second copy of the same files.

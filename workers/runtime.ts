@@ -1,4 +1,4 @@
-/** Routes the Temporal SDK's own logs (worker state, activity failures) into our JSON logger. */
+/** The Temporal SDK runtime of a worker process: logging into pino and, optionally, Prometheus metrics. */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../config/logger';
 
@@ -10,9 +10,15 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-export function installSdkLogging(logger: Logger): void {
+/**
+ * Installs the SDK runtime once per process: its logs go to pino, and with `metricsAddress` its Prometheus
+ * exporter serves worker metrics (task latencies, activity execution latency per activity type = per phase,
+ * slots, polls) on that host:port.
+ */
+export function installRuntime(logger: Logger, metricsAddress?: string): void {
   const sdk = logger.child({ component: 'temporal-sdk' });
   Runtime.install({
     logger: new DefaultLogger('INFO', ({ level, message, meta }) => sdk[LEVELS[level]](meta ?? {}, message)),
+    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
   });
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { chromium } from 'playwright-core';
 import { PROJECT_ROOT } from '../../scripts/temporal-cli';
 import { freePort } from '../setup/global-setup';
 import { readTestEnvironment } from '../setup/env';
@@ -20,13 +21,14 @@ interface Launch {
 const env = readTestEnvironment();
 const dataDir = path.join(env.tempDir, 'launcher-data');
 
-async function launch(ports: { temporal: number; ui: number; gateway: number }): Promise<Launch> {
+async function launch(ports: { temporal: number; ui: number; gateway: number; workerMetrics: number }): Promise<Launch> {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     MFO_DATA_DIR: dataDir,
     TEMPORAL_DEV_PORT: String(ports.temporal),
     TEMPORAL_UI_PORT: String(ports.ui),
     PORT: String(ports.gateway),
+    MFO_WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.workerMetrics}`,
     MFO_WORKFLOW_BUNDLE: env.workflowBundlePath,
     LOG_LEVEL: 'info',
   };
@@ -47,6 +49,25 @@ async function launch(ports: { temporal: number; ui: number; gateway: number }):
     await new Promise((r) => setTimeout(r, 200));
   }
   return { child, output };
+}
+
+/** Headless Chromium (Debian's package) opens the dev server's Web UI and finds the flow in the list. */
+async function expectFlowInWebUi(uiPort: number, flowId: string): Promise<void> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${uiPort}/namespaces/default/workflows`);
+    await page.getByText(flowId).first().waitFor({ timeout: 30_000 });
+  } finally {
+    await browser.close();
+  }
 }
 
 async function stop(launched: Launch): Promise<number | null> {
@@ -79,7 +100,7 @@ async function api(port: number, method: string, urlPath: string, body?: string,
 }
 
 test('npm start: whole platform on embedded defaults, clean Ctrl-C, state survives a restart', async () => {
-  const ports = { temporal: await freePort(), ui: await freePort(), gateway: await freePort() };
+  const ports = { temporal: await freePort(), ui: await freePort(), gateway: await freePort(), workerMetrics: await freePort() };
   const first = await launch(ports);
   try {
     const log = first.output.join('');
@@ -119,6 +140,14 @@ test('npm start: whole platform on embedded defaults, clean Ctrl-C, state surviv
       state = await api(ports.gateway, 'GET', `/flows/${started.body.flowId}`);
     }
     expect(state.body.status).toBe('completed');
+    // Worker metrics from the SDK's Prometheus exporter: per-phase activity latency, by activity type.
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`)).text();
+    expect(workerMetrics).toMatch(/temporal_activity_execution_latency\S*\{[^}]*activity_type="discoveryDataImport"/);
+    // JSON logs carry tenant and flow id.
+    const logLines = first.output.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(logLines.some((l) => l.flowId === started.body.flowId && l.tenantId === 'default' && l.phase === 'asset_inventory')).toBe(true);
+
+    await expectFlowInWebUi(ports.ui, started.body.flowId);
 
     expect(await stop(first)).toBe(0);
     expect(first.output.join('')).toContain('stopped');

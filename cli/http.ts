@@ -1,0 +1,71 @@
+/** The HTTP side of the mfo CLI: one request function over Node's fetch, problem+json errors and exit codes. */
+
+/** An error the CLI reports on stderr and turns into an exit code (1: request failed, 2: bad usage). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly lines: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface ClientConfig {
+  url: string;
+  key?: string;
+  tenant?: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  raw?: string;
+  contentType?: string;
+  query?: Record<string, string | undefined>;
+}
+
+export class ApiClient {
+  constructor(private readonly config: ClientConfig) {}
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const base = this.config.url.replace(/\/+$/, '');
+    const url = new URL(`${base}/api/v1${path}`);
+    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.config.key) headers.authorization = `Bearer ${this.config.key}`;
+    if (this.config.tenant) headers['x-tenant-id'] = this.config.tenant;
+    let body: string | undefined;
+    if (options.raw !== undefined) {
+      body = options.raw;
+      headers['content-type'] = options.contentType ?? 'text/csv';
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code === 'ECONNREFUSED' ? 'connection refused' : (cause?.message ?? (err as Error).message);
+      throw new CliError(`cannot reach the gateway at ${base}: ${reason} (is it running? set --url or MFO_URL)`, 1);
+    }
+    const text = await res.text();
+    let parsed: unknown = null;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    if (!res.ok) {
+      const problem = (parsed && typeof parsed === 'object' ? parsed : {}) as { detail?: string; title?: string; issues?: { field?: string; message?: string }[] };
+      const detail = problem.detail ?? problem.title ?? (typeof parsed === 'string' && parsed ? parsed : res.statusText);
+      const issues = (problem.issues ?? []).map((i) => `  ${i.field || '(root)'}: ${i.message ?? ''}`);
+      throw new CliError(`error ${res.status}: ${detail}`, 1, issues);
+    }
+    return parsed as T;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The mfo CLI end to end: the real launcher (node cli/mfo.mjs) as a child process against the real gateway,
+ * Temporal and PostgreSQL of the harness. Children run asynchronously so the in-process gateway can answer.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { startPlatform, type Platform } from './harness';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CMDB = path.join(ROOT, 'tests', 'fixtures', 'cmdb.csv');
+
+let platform: Platform;
+let operatorKey: string;
+const tenant = `cli-${Date.now().toString(36)}`;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  operatorKey = await platform.keyFor(tenant, 'alice', 'operator');
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function mfo(args: string[], options: { key?: string; url?: string } = {}): Promise<Run> {
+  const env = { ...process.env };
+  delete env.MFO_URL;
+  delete env.MFO_API_KEY;
+  delete env.MFO_TENANT;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['cli/mfo.mjs', ...args, '--url', options.url ?? platform.baseUrl, '--key', options.key ?? operatorKey], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const json = (run: Run) => {
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+};
+
+test('upload → discovery → watch to the gate → approve → watch to completion, then inspect and control', async () => {
+  const upload = json(await mfo(['imports', 'upload', CMDB, '--json']));
+  expect(upload).toMatchObject({ filename: 'cmdb.csv', format: 'cmdb_csv' });
+
+  const started = json(await mfo(['flows', 'start', 'discovery', '--input', JSON.stringify({ importId: upload.id }), '--json']));
+  const flowId: string = started.flowId;
+  expect(flowId.startsWith(`${tenant}.discovery.`)).toBe(true);
+
+  let watch = await mfo(['flows', 'watch', flowId, '--interval', '200']);
+  expect(watch.code).toBe(3);
+  expect(watch.stdout).toContain('waiting for a human:');
+  if (watch.stdout.includes('awaiting_input')) {
+    // cmdb.csv may have critical data-quality issues: accept them through the CLI too.
+    expect(watch.stdout).toContain('data_validation');
+    const input = await mfo(['flows', 'input', flowId, '--data', '{"accept":true}']);
+    expect(input.code).toBe(0);
+    watch = await mfo(['flows', 'watch', flowId, '--interval', '200']);
+    expect(watch.code).toBe(3);
+  }
+  expect(watch.stdout).toMatch(/awaiting_approval\s+field_mapping/);
+  expect(watch.stdout).toContain('approval for field_mapping');
+
+  const approve = await mfo(['flows', 'approve', flowId, '--phase', 'field_mapping', '--comment', 'looks right']);
+  expect(approve.code).toBe(0);
+  expect(approve.stdout).toContain('approve: accepted');
+
+  const done = await mfo(['flows', 'watch', flowId, '--interval', '200']);
+  expect(done.stderr).toBe('');
+  expect(done.code).toBe(0);
+  expect(done.stdout).toMatch(/completed/);
+
+  // Visibility (the list) is eventually consistent with the flow itself.
+  let listed: { flowId: string; status: string }[] = [];
+  for (let i = 0; i < 50 && !listed.some((f) => f.flowId === flowId && f.status === 'completed'); i++) {
+    listed = json(await mfo(['flows', 'list', '--type', 'discovery', '--json'])).flows;
+    if (!listed.some((f) => f.flowId === flowId && f.status === 'completed')) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ flowId, flowType: 'discovery', status: 'completed' })]));
+
+  const show = await mfo(['flows', 'show', flowId]);
+  expect(show.code).toBe(0);
+  expect(show.stdout).toMatch(/status:\s+completed/);
+  for (const phase of ['data_import', 'field_mapping', 'dependency_analysis']) expect(show.stdout).toMatch(new RegExp(`^${phase}\\s+completed`, 'm'));
+  expect(json(await mfo(['flows', 'show', flowId, '--json']))).toMatchObject({ flowId, status: 'completed' });
+
+  const audit = await mfo(['flows', 'audit', flowId]);
+  expect(audit.code).toBe(0);
+  expect(audit.stdout).toMatch(/approve\s+alice\s+field_mapping\s+looks right/);
+
+  const artifact = json(await mfo(['flows', 'artifact', flowId, 'field_mapping']));
+  expect(artifact.data.mapping.entries.length).toBeGreaterThan(0);
+
+  const resume = await mfo(['flows', 'resume', flowId]);
+  expect(resume.code).toBe(1);
+  expect(resume.stdout).toBe('');
+  expect(resume.stderr).toMatch(/^error 409: \S/);
+});
+
+test('admin: create a tenant, issue a key that then works, list and revoke it', async () => {
+  const admin = { key: platform.adminKey };
+  const id = `${tenant}-new`;
+  const created = await mfo(['tenants', 'create', id, 'New tenant'], admin);
+  expect(created.code).toBe(0);
+  expect(created.stdout).toContain(`created tenant ${id}`);
+  expect(json(await mfo(['tenants', 'list', '--json'], admin)).tenants).toEqual(expect.arrayContaining([expect.objectContaining({ id, name: 'New tenant' })]));
+
+  const issued = json(await mfo(['keys', 'issue', id, 'carol', '--role', 'operator', '--json'], admin));
+  expect(issued).toMatchObject({ tenantId: id, name: 'carol', role: 'operator' });
+  expect(issued.key).toMatch(/^mfo\./);
+
+  expect(json(await mfo(['imports', 'list', '--json'], { key: issued.key }))).toEqual({ imports: [] });
+  const keys = await mfo(['keys', 'list', id], admin);
+  expect(keys.stdout).toMatch(new RegExp(`${issued.id}\\s+carol\\s+operator`));
+
+  expect((await mfo(['keys', 'revoke', id, issued.id], admin)).code).toBe(0);
+  const revoked = await mfo(['imports', 'list'], { key: issued.key });
+  expect(revoked.code).toBe(1);
+  expect(revoked.stderr).toMatch(/^error 401: /);
+});
+
+test('errors: validation issues, bad JSON options, an unreachable gateway and the missing usage endpoint', async () => {
+  const invalid = await mfo(['tenants', 'create', 'Not A Slug', 'x'], { key: platform.adminKey });
+  expect(invalid.code).toBe(1);
+  expect(invalid.stderr).toMatch(/^error 400: /);
+  expect(invalid.stderr).toMatch(/^\s+body\.id: .*slug/m);
+
+  const badJson = await mfo(['flows', 'start', 'discovery', '--input', '{nope']);
+  expect(badJson.code).toBe(2);
+  expect(badJson.stderr).toContain('--input');
+
+  const down = await mfo(['flows', 'list'], { url: 'http://127.0.0.1:59999' });
+  expect(down.code).toBe(1);
+  expect(down.stderr).toMatch(/cannot reach the gateway at http:\/\/127\.0\.0\.1:59999: connection refused/);
+
+  const usage = await mfo(['usage']);
+  expect(usage.code).toBe(2);
+  expect(usage.stdout).toBe('');
+  expect(usage.stderr).toMatch(/no LLM usage endpoint/);
+});
