@@ -18,40 +18,74 @@ export interface PhaseOutput extends PhaseEngineResult {
   data: unknown;
 }
 
+export type Reader = Database | Tx;
+
+/** A phase whose writes and artifact commit in one transaction: a retry after a crash finds both or neither. */
 export async function runPhaseOnce(
   deps: ActivityDeps,
   input: PhaseActivityInput,
   compute: (tx: Tx) => Promise<PhaseOutput>,
 ): Promise<PhaseActivityResult> {
+  return runOnce(deps, input, () => deps.db.transaction(async (tx) => store(deps, tx, input, await compute(tx))));
+}
+
+/**
+ * A phase that consults an agent: analysis and model calls run outside any transaction (a model call can take
+ * minutes, and PGlite serialises every query behind an open transaction); the phase's `write` and its artifact
+ * then commit together. Model answers are in the LLM cache by then, so a retry does not pay for them again.
+ */
+export async function runAgentPhaseOnce(
+  deps: ActivityDeps,
+  input: PhaseActivityInput,
+  compute: (db: Database) => Promise<PhaseOutput & { write?: (tx: Tx) => Promise<void> }>,
+): Promise<PhaseActivityResult> {
+  return runOnce(deps, input, async () => {
+    const { write, ...output } = await compute(deps.db);
+    return deps.db.transaction(async (tx) => {
+      await write?.(tx);
+      return store(deps, tx, input, output);
+    });
+  });
+}
+
+async function runOnce(deps: ActivityDeps, input: PhaseActivityInput, execute: () => Promise<PhaseActivityResult>): Promise<PhaseActivityResult> {
   injectFaults(deps, input);
-  const key = and(
-    eq(phaseArtifacts.tenantId, input.tenantId),
-    eq(phaseArtifacts.flowId, input.flowId),
-    eq(phaseArtifacts.phase, input.phase),
-    eq(phaseArtifacts.run, input.run),
-  );
   const [existing] = await deps.db
     .select({ id: phaseArtifacts.id, summary: phaseArtifacts.summary, result: phaseArtifacts.result })
     .from(phaseArtifacts)
-    .where(key);
+    .where(
+      and(
+        eq(phaseArtifacts.tenantId, input.tenantId),
+        eq(phaseArtifacts.flowId, input.flowId),
+        eq(phaseArtifacts.phase, input.phase),
+        eq(phaseArtifacts.run, input.run),
+      ),
+    );
   if (existing) {
     deps.logger.info({ flowId: input.flowId, tenantId: input.tenantId, phase: input.phase }, 'phase already stored; reusing');
     return toActivityResult(existing.id, existing.summary, existing.result);
   }
-  return deps.db.transaction(async (tx) => {
-    const { summary, data, ...engine } = await compute(tx);
-    const result: PhaseEngineResult = {
-      inputRequest: engine.inputRequest ?? null,
-      approvalBlockers: engine.approvalBlockers ?? [],
-      outputs: engine.outputs ?? {},
-    };
-    const [row] = await tx
-      .insert(phaseArtifacts)
-      .values({ tenantId: input.tenantId, flowId: input.flowId, flowType: input.flowType, phase: input.phase, run: input.run, summary, result, data })
-      .returning({ id: phaseArtifacts.id });
-    deps.logger.info({ tenantId: input.tenantId, flowId: input.flowId, phase: input.phase, run: input.run, artifactId: row.id }, summary);
-    return toActivityResult(row.id, summary, result);
-  });
+  const started = Date.now();
+  const result = await execute();
+  Context.current()
+    .metricMeter.createHistogram('mfo_phase_duration', 'int', 'ms', 'Wall time of a phase activity that stored its artifact')
+    .record(Date.now() - started, { flow_type: input.flowType, phase: input.phase });
+  return result;
+}
+
+async function store(deps: ActivityDeps, tx: Tx, input: PhaseActivityInput, output: PhaseOutput): Promise<PhaseActivityResult> {
+  const { summary, data, ...engine } = output;
+  const result: PhaseEngineResult = {
+    inputRequest: engine.inputRequest ?? null,
+    approvalBlockers: engine.approvalBlockers ?? [],
+    outputs: engine.outputs ?? {},
+  };
+  const [row] = await tx
+    .insert(phaseArtifacts)
+    .values({ tenantId: input.tenantId, flowId: input.flowId, flowType: input.flowType, phase: input.phase, run: input.run, summary, result, data })
+    .returning({ id: phaseArtifacts.id });
+  deps.logger.info({ tenantId: input.tenantId, flowId: input.flowId, phase: input.phase, run: input.run, artifactId: row.id }, summary);
+  return toActivityResult(row.id, summary, result);
 }
 
 function toActivityResult(artifactId: string, summary: string, result: PhaseEngineResult): PhaseActivityResult {
@@ -65,7 +99,7 @@ function toActivityResult(artifactId: string, summary: string, result: PhaseEngi
 }
 
 /** Loads the artifact a previous phase stored. Missing means the flow's claim checks are broken: not retryable. */
-export async function loadArtifact<T>(db: Database | Tx, tenantId: string, artifactId: string | undefined, what: string): Promise<T> {
+export async function loadArtifact<T>(db: Reader, tenantId: string, artifactId: string | undefined, what: string): Promise<T> {
   if (!artifactId) {
     throw ApplicationFailure.create({
       type: PhaseFailureType.missingArtifact,
@@ -89,7 +123,7 @@ export async function loadArtifact<T>(db: Database | Tx, tenantId: string, artif
 
 function injectFaults(deps: ActivityDeps, input: PhaseActivityInput): void {
   if (!deps.faultInjection) return;
-  const fault = input.faults.find((f) => f.phase === input.phase && input.run <= f.failRuns);
+  const fault = input.faults.find((f) => (f.kind ?? 'error') === 'error' && f.phase === input.phase && input.run <= f.failRuns);
   if (fault) {
     const attempt = Context.current().info.attempt;
     throw ApplicationFailure.create({

@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { Database } from '../db';
 import { authenticate, authorizeByMethod, callerIdentity } from './context';
+import { usageRoutes } from './routes/usage';
 import { tenantRoutes } from './routes/tenants';
 import { FlowService } from './flow-service';
 import { problemHandler } from './problems';
@@ -120,6 +121,7 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(express.json({ limit: '1mb' }));
   api.use(catalogRoutes());
   api.use(tenantRoutes(db));
+  api.use(usageRoutes(db));
   const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics);
   const starter = new FlowStarter(flows, db, config.MFO_FAULT_INJECTION);
   api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));

@@ -8,7 +8,8 @@ import { FLOW_TYPES } from '../workflows/catalog';
 import { CONTROL_ACTIONS, controlSchemas, listFlowsSchema, startFlowSchema, successorSchema } from './schemas';
 import { programmeSchema } from './routes/programmes';
 import { createScheduleSchema } from './routes/schedules';
-import { createEngagementSchema, createTenantSchema, issueAdminKeySchema, issueKeySchema } from './routes/tenants';
+import { createEngagementSchema, createTenantSchema, issueAdminKeySchema, issueKeySchema, updateTenantSchema } from './routes/tenants';
+import { usageQuerySchema } from './routes/usage';
 
 interface Operation {
   summary: string;
@@ -56,11 +57,15 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
   '/programmes': { post: { summary: 'Start a programme: Discovery → Assessment → Planning → Execution per wave', body: programmeSchema, success: 201, role: 'operator' } },
   '/programmes/{programmeId}': { get: { summary: "A programme's stage and children", success: 200, role: 'any' } },
   '/programmes/{programmeId}/cancel': { post: { summary: 'Cancel a programme and its running child', success: 202, role: 'operator' } },
+  '/usage': { get: { summary: "The tenant's LLM usage and cost from the ledger, grouped by flow, phase, agent, model, outcome, day or month", query: usageQuerySchema, success: 200, role: 'any' } },
   '/tenants': {
     post: { summary: 'Create a tenant', body: createTenantSchema, success: 201, role: 'admin' },
     get: { summary: 'List tenants', success: 200, role: 'admin' },
   },
-  '/tenants/{tenantId}': { get: { summary: 'One tenant', success: 200, role: 'admin' } },
+  '/tenants/{tenantId}': {
+    get: { summary: 'One tenant', success: 200, role: 'admin' },
+    patch: { summary: "Rename a tenant or set its monthly LLM budget", body: updateTenantSchema, success: 200, role: 'admin' },
+  },
   '/tenants/{tenantId}/engagements': {
     post: { summary: 'Create an engagement', body: createEngagementSchema, success: 201, role: 'admin' },
     get: { summary: "List a tenant's engagements", success: 200, role: 'admin' },

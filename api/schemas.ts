@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CANONICAL_FIELDS, ENVIRONMENTS } from '../activities/analysis/model';
 import { STRATEGIES } from '../activities/analysis/rules/seven-rs';
+import { FAULT_KINDS } from '../workflows/messages';
 import { FLOW_TYPES, type FlowType } from '../workflows/catalog';
 import { FLOW_STATUSES, TENANT_ID_PATTERN } from '../workflows/vocabulary';
 
@@ -87,7 +88,15 @@ export const startFlowSchema = z
           .strict()
           .default({ maximumAttempts: 3, initialIntervalMs: 1_000 }),
         faults: z
-          .array(z.object({ phase: z.string().min(1), failRuns: z.number().int().min(1).max(10) }).strict())
+          .array(
+            z
+              .object({
+                phase: z.string().min(1),
+                failRuns: z.number().int().min(1).max(10),
+                kind: z.enum(FAULT_KINDS).default('error'),
+              })
+              .strict(),
+          )
           .max(10)
           .default([]),
         chain: chainSchema.nullable().default(null),

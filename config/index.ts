@@ -41,11 +41,60 @@ const schema = z.object({
   MFO_WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d{1,5}$/, 'must be host:port').optional(),
   MFO_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   MFO_FAULT_INJECTION: flag,
+  /** OpenAI (or Azure OpenAI) key. With it or OPENAI_BASE_URL set, agents call a model; without both, the offline rules provider answers. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Any OpenAI-compatible endpoint: Azure OpenAI, Ollama (http://host:11434/v1), vLLM, llama.cpp server… */
+  OPENAI_BASE_URL: z.string().url().optional(),
+  /** The model every agent uses unless MFO_LLM_AGENT_MODELS names another for it. */
+  MFO_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Per-agent model override: "move-group-namer=gpt-4o,wave-namer=llama3.1:8b". */
+  MFO_LLM_AGENT_MODELS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+      const pairs = entries.map((e) => e.split('=').map((p) => p.trim()));
+      if (pairs.some((p) => p.length !== 2 || !p[0] || !p[1])) {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated agent=model pairs' });
+        return z.NEVER;
+      }
+      return Object.fromEntries(pairs) as Record<string, string>;
+    }),
+  /** Prices in USD per million tokens, overriding or extending the built-in table: "my-model=0.5/1.5,…" (input/output). */
+  MFO_LLM_PRICES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const prices: Record<string, { input: number; output: number }> = {};
+      for (const entry of v.split(',').map((e) => e.trim()).filter(Boolean)) {
+        const match = /^(.+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(entry);
+        if (!match) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" must look like model=inputPrice/outputPrice` });
+          return z.NEVER;
+        }
+        prices[match[1].trim()] = { input: Number(match[2]), output: Number(match[3]) };
+      }
+      return prices;
+    }),
+  /** One model request may take this long before it is abandoned and retried. */
+  MFO_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** Upper bound on a server's Retry-After: a provider asking for an hour must not park a flow for an hour. */
+  MFO_LLM_RETRY_AFTER_CAP_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  MFO_LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(200_000).default(4096),
+  /** Tool-calling rounds before an agent must answer. */
+  MFO_LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(50).default(8),
+  /** Agent activities started per minute on this task queue, across all workers: one provider quota for the fleet. */
+  MFO_AGENT_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(1_000_000).default(600),
   /** A prebuilt workflow bundle (from scripts/bundle-workflows.ts); unset = bundle at worker start. */
   MFO_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
+
+/** Agents call a model only when an endpoint or key is configured; otherwise the offline rules provider answers. */
+export function llmConfigured(config: Config): boolean {
+  return Boolean(config.OPENAI_API_KEY || config.OPENAI_BASE_URL);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -29,6 +30,8 @@ export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdBy: text('created_by').notNull(),
+  /** Monthly LLM spend limit in USD; null = no limit. A call that would exceed it is not made. */
+  llmMonthlyBudgetUsd: doublePrecision('llm_monthly_budget_usd'),
   createdAt: createdAt(),
 });
 
@@ -205,4 +208,50 @@ export const assetDecommissions = pgTable(
     decommissionedAt: timestamp('decommissioned_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.inventoryFlowId, t.assetKey] })],
+);
+
+/**
+ * The LLM ledger: one row per model request the platform made or served from cache, whatever its outcome.
+ * Cost is computed at write time from the pricing table, so later price changes never rewrite history.
+ */
+export const llmCalls = pgTable(
+  'llm_calls',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    tenantId: text('tenant_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    phase: text('phase').notNull(),
+    run: integer('run').notNull(),
+    /** The Temporal activity attempt that made the call: a retried phase shows attempts > 1. */
+    attempt: integer('attempt').notNull(),
+    agent: text('agent').notNull(),
+    model: text('model').notNull(),
+    outcome: text('outcome').notNull(),
+    /** True when the answer came from the tenant's cache: no request was sent and nothing was billed. */
+    cached: boolean('cached').notNull().default(false),
+    tokensIn: integer('tokens_in').notNull().default(0),
+    tokensOut: integer('tokens_out').notNull().default(0),
+    costUsd: doublePrecision('cost_usd').notNull().default(0),
+    latencyMs: integer('latency_ms').notNull(),
+    cacheKey: text('cache_key').notNull(),
+    detail: text('detail'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('llm_calls_tenant_time').on(t.tenantId, t.createdAt), index('llm_calls_flow').on(t.tenantId, t.flowId)],
+);
+
+/**
+ * Content-addressed model answers, per tenant: the key is a hash of everything sent (model, messages, tools,
+ * output schema), so an identical request (a retry after a crash, a re-run) is answered without paying again.
+ */
+export const llmCache = pgTable(
+  'llm_cache',
+  {
+    tenantId: text('tenant_id').notNull(),
+    key: text('key').notNull(),
+    model: text('model').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
 );

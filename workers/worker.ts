@@ -1,10 +1,17 @@
-/** Builds a worker for the flow task queue: workflow code from workflows/, phase activities with their deps. */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { Config } from '../config';
+/**
+ * The workers of one process: the flow worker (workflow code and every phase activity) on TEMPORAL_TASK_QUEUE, and
+ * the agent worker on `<queue>-agents`, which runs the phases that consult an agent. Temporal enforces the agent
+ * queue's rate limit across every worker polling it, so a fleet shares one provider quota.
+ */
+import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
+import { llmConfigured, type Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { Database } from '../db';
-import { OfflineRulesProvider } from '../activities/agents/provider';
+import { LlmAgentProvider } from '../activities/agents/llm-provider';
+import { OfflineRulesProvider, type AgentProvider } from '../activities/agents/provider';
 import { createPhaseActivities } from '../activities/phases';
+import { FLOW_CATALOG } from '../workflows/catalog';
+import { agentTaskQueue } from '../workflows/start-options';
 import { flowDataConverter } from '../security/data-converter';
 
 export interface FlowWorkerOptions {
@@ -19,23 +26,70 @@ export interface FlowWorkerOptions {
   identity?: string;
 }
 
-export async function createFlowWorker(options: FlowWorkerOptions): Promise<Worker> {
+/** Both workers as one unit: run until shutdown (or SIGINT/SIGTERM, which the SDK handles by draining). */
+export interface FlowWorkers {
+  run(): Promise<void>;
+  shutdown(): void;
+  getState(): State;
+}
+
+/** Activities of phases that consult an agent: the only ones the agent worker registers. */
+const AGENT_ACTIVITIES = new Set(
+  Object.values(FLOW_CATALOG).flatMap((flow) => flow.phases.filter((p) => p.agents?.length).map((p) => p.activity)),
+);
+
+export function agentProviderFor(config: Config, db: Database, logger: Logger): AgentProvider {
+  return llmConfigured(config) ? new LlmAgentProvider(config, db, logger.child({ component: 'llm' })) : new OfflineRulesProvider();
+}
+
+export async function createFlowWorker(options: FlowWorkerOptions): Promise<FlowWorkers> {
   const { config, connection, db, logger } = options;
   const workflowSource: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
     : { workflowsPath: require.resolve('../workflows') };
-  return Worker.create({
+  const agents = agentProviderFor(config, db, logger);
+  const activities = createPhaseActivities({
+    db,
+    logger: logger.child({ component: 'activities' }),
+    agents,
+    faultInjection: config.MFO_FAULT_INJECTION,
+  });
+  const common = {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(options.identity ? { identity: options.identity } : {}),
-    ...workflowSource,
     dataConverter: flowDataConverter(options.payloadKeys),
-    activities: createPhaseActivities({
-      db,
-      logger: logger.child({ component: 'activities' }),
-      agents: new OfflineRulesProvider(),
-      faultInjection: config.MFO_FAULT_INJECTION,
-    }),
+  };
+  // The flow worker keeps every activity: flows recorded before agent phases had their own queue still schedule them here.
+  const flow = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, ...workflowSource, activities });
+  const agent = await Worker.create({
+    ...common,
+    taskQueue: agentTaskQueue(config.TEMPORAL_TASK_QUEUE),
+    activities: Object.fromEntries(Object.entries(activities).filter(([name]) => AGENT_ACTIVITIES.has(name))),
+    maxTaskQueueActivitiesPerSecond: config.MFO_AGENT_REQUESTS_PER_MINUTE / 60,
+    // Cancellation reaches an activity through its heartbeats: throttle them little so a pause aborts a model call quickly.
+    maxHeartbeatThrottleInterval: '1 second',
   });
+  logger.info(
+    { provider: agents.name, agentTaskQueue: agentTaskQueue(config.TEMPORAL_TASK_QUEUE), agentRequestsPerMinute: config.MFO_AGENT_REQUESTS_PER_MINUTE },
+    `agents answered by ${agents.name === 'llm' ? `an LLM (${config.OPENAI_BASE_URL ?? 'api.openai.com'}, model ${config.MFO_LLM_MODEL})` : 'the offline rules provider'}`,
+  );
+  const shutdown = () => {
+    for (const w of [flow, agent]) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    run: async () => {
+      const runs = [flow.run(), agent.run()];
+      try {
+        await Promise.all(runs);
+      } catch (err) {
+        // One worker failing stops the other: a process that half-works would hold tasks it never finishes.
+        shutdown();
+        await Promise.allSettled(runs);
+        throw err;
+      }
+    },
+    shutdown,
+    getState: () => flow.getState(),
+  };
 }

@@ -23,6 +23,11 @@ export interface PhaseDefinition {
    * `compensate` for that application only, and `complete` stores the outcome as the phase's artifact.
    */
   runbook?: { compensate: string; complete: string };
+  /**
+   * The agents (activities/agents) the phase consults, by name. Such a phase runs on the agent task queue, whose
+   * rate limit is the provider's quota, and a pause aborts its in-flight model request.
+   */
+  agents?: string[];
 }
 
 export interface SuccessorDefinition {
@@ -53,6 +58,7 @@ export const FLOW_CATALOG: Record<FlowType, FlowDefinition> = {
       {
         name: 'data_validation',
         activity: 'discoveryDataValidation',
+        agents: ['data-quality-explainer'],
         title: 'Profile columns and score data quality',
         gate: 'input_on_request',
         gatePrompt: 'Critical data-quality issues found: accept them ({"accept": true}) or exclude rows ({"excludeRows": [n, ...]}).',
@@ -60,12 +66,13 @@ export const FLOW_CATALOG: Record<FlowType, FlowDefinition> = {
       {
         name: 'field_mapping',
         activity: 'discoveryFieldMapping',
+        agents: ['field-mapping-resolver'],
         title: 'Map source columns to the canonical schema',
         ...approval('Approve the column mapping, or reject with feedback and optional changes {"column": "target"}.'),
       },
       { name: 'data_cleansing', activity: 'discoveryDataCleansing', title: 'Normalise values and merge duplicates', gate: null },
       { name: 'asset_inventory', activity: 'discoveryAssetInventory', title: 'Write the canonical inventory', gate: null },
-      { name: 'dependency_analysis', activity: 'discoveryDependencyAnalysis', title: 'Analyse the dependency graph', gate: null },
+      { name: 'dependency_analysis', activity: 'discoveryDependencyAnalysis', agents: ['move-group-namer'], title: 'Analyse the dependency graph', gate: null },
     ],
     successors: [
       { flowType: 'assessment', inputKey: 'discoveryFlowId' },
@@ -83,11 +90,12 @@ export const FLOW_CATALOG: Record<FlowType, FlowDefinition> = {
       { name: 'readiness_assessment', activity: 'assessmentReadiness', title: 'Readiness per asset', gate: null },
       { name: 'compliance_check', activity: 'assessmentCompliance', title: 'End-of-life and platform rules', gate: null },
       { name: 'complexity_analysis', activity: 'assessmentComplexity', title: 'Complexity score per application', gate: null },
-      { name: 'tech_debt_assessment', activity: 'assessmentTechDebt', title: 'Tech-debt items and remediation', gate: null },
+      { name: 'tech_debt_assessment', activity: 'assessmentTechDebt', agents: ['tech-debt-advisor'], title: 'Tech-debt items and remediation', gate: null },
       { name: 'risk_assessment', activity: 'assessmentRisk', title: 'Likelihood × impact with mitigations', gate: null },
       {
         name: 'strategy_recommendation',
         activity: 'assessmentStrategy',
+        agents: ['strategy-advisor'],
         title: 'A 7R strategy per application',
         ...approval('Accept the strategies, or reject with feedback and overrides {"<applicationKey>": "<strategy>"}.'),
       },
@@ -106,6 +114,7 @@ export const FLOW_CATALOG: Record<FlowType, FlowDefinition> = {
       {
         name: 'wave_planning',
         activity: 'planningWaves',
+        agents: ['wave-namer'],
         title: 'Dependency-aware waves',
         ...approval('Approve the wave plan, or reject with feedback and moves {"<applicationKey>": <wave>} (re-validated).'),
       },
@@ -167,7 +176,7 @@ export const FLOW_CATALOG: Record<FlowType, FlowDefinition> = {
     description: 'Current cost by application, environment and owner; rightsizing, idle and commitment savings; budget.',
     phases: [
       { name: 'cost_analysis', activity: 'finopsCostAnalysis', title: 'Current cost breakdown', gate: null },
-      { name: 'optimization_identification', activity: 'finopsOptimisations', title: 'Savings opportunities, prioritised', gate: null },
+      { name: 'optimization_identification', activity: 'finopsOptimisations', agents: ['optimisation-prioritiser'], title: 'Savings opportunities, prioritised', gate: null },
       { name: 'budget_planning', activity: 'finopsBudget', title: 'Forecast and budget', gate: null },
     ],
     successors: [],

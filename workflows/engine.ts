@@ -29,10 +29,13 @@ import {
   type RunbookProgress,
 } from './messages';
 import { CurrentPhaseKey, FlowStatusKey } from './search-attributes';
-import { flowStartOptions, flowWorkflowId } from './start-options';
+import { agentTaskQueue, flowStartOptions, flowWorkflowId } from './start-options';
 import type { FlowStatus } from './vocabulary';
 
 type ActivityName = keyof PhaseActivities;
+
+/** Patch id guarding agent phases' own task queue and pause-aborts-the-model-call (added after flows were running). */
+const AGENT_QUEUE_PATCH = 'agent-phases-on-agent-queue';
 
 // Activities heartbeat between batches; a short heartbeat timeout lets a crashed worker's phase be retried
 // elsewhere within seconds instead of waiting for the start-to-close timeout. On cancel the flow waits for the
@@ -307,7 +310,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     };
   }
 
-  function callActivity<T>(name: string, summary: string, input: object): Promise<T> {
+  function callActivity<T>(name: string, summary: string, input: object, taskQueue?: string): Promise<T> {
     const retry = start.options.phaseRetry;
     const activity = activities[name as ActivityName] as unknown as {
       executeWithOptions(options: wf.ActivityOptions, args: [object]): Promise<T>;
@@ -315,6 +318,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     return activity.executeWithOptions(
       {
         summary,
+        ...(taskQueue ? { taskQueue } : {}),
         retry: {
           initialInterval: retry.initialIntervalMs,
           backoffCoefficient: 2,
@@ -368,9 +372,39 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     phase.approvalBlockers = [];
     state.currentPhase = phase.name;
     publish();
-    return withAttention(phase, () =>
-      callActivity<PhaseActivityResult>(phaseDef.activity, `${phaseDef.name}: ${phaseDef.title} (run ${phase.runs})`, activityInput(phase, humanInput)),
-    );
+    const summary = () => `${phaseDef.name}: ${phaseDef.title} (run ${phase.runs})`;
+    // Flows recorded before agent phases had their own queue replay on the flow queue (see README, safe deployment).
+    if (phaseDef.agents?.length && wf.patched(AGENT_QUEUE_PATCH)) {
+      return withAttention(phase, () => runAgentPhase(phaseDef, summary(), () => activityInput(phase, humanInput)));
+    }
+    return withAttention(phase, () => callActivity<PhaseActivityResult>(phaseDef.activity, summary(), activityInput(phase, humanInput)));
+  }
+
+  /**
+   * An agent phase can wait minutes on a model, so a pause does not wait for the boundary: it cancels the activity
+   * (which aborts the in-flight request) and the phase runs again on resume. Answers already received are served
+   * from the tenant's LLM cache, so the re-run pays only for what was interrupted.
+   */
+  async function runAgentPhase(phaseDef: PhaseDefinition, summary: string, input: () => PhaseActivityInput): Promise<PhaseActivityResult> {
+    const taskQueue = agentTaskQueue(wf.workflowInfo().taskQueue);
+    for (;;) {
+      const attemptScope = new wf.CancellationScope();
+      let done = false;
+      let interrupted = false;
+      void wf.condition(() => paused || done).then(() => {
+        if (done) return;
+        interrupted = true;
+        attemptScope.cancel();
+      });
+      try {
+        return await attemptScope.run(() => callActivity<PhaseActivityResult>(phaseDef.activity, summary, input(), taskQueue));
+      } catch (err) {
+        if (!(interrupted && wf.isCancellation(err))) throw err;
+        await safePoint();
+      } finally {
+        done = true;
+      }
+    }
   }
 
   /**
@@ -552,6 +586,10 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   }
   state.completedAt = now();
   publish();
+  // Emitted by the worker's Prometheus exporter; workflow metrics are skipped during replay, so each counts once.
+  wf.metricMeter
+    .createCounter('mfo_flows_ended', 'flows', 'Flows that reached a terminal status, by flow type and status')
+    .add(1, { flow_type: state.flowType, status: state.status });
   await wf.condition(wf.allHandlersFinished);
   return snapshot();
 }

@@ -12,12 +12,15 @@ export interface PhaseRetryOptions {
 }
 
 /**
- * Chaos testing: make every attempt of a phase's first `failRuns` runs fail with a retryable error. Only
- * honoured when the worker runs with MFO_FAULT_INJECTION=true (the test suite does); otherwise ignored.
+ * Chaos testing, only honoured when the worker runs with MFO_FAULT_INJECTION=true (the test suite does):
+ * `error` fails every attempt of a phase's first `failRuns` runs with a retryable error; `crash_after_llm_call`
+ * kills the worker process on the first attempt right after a model answer was recorded, before the artifact.
  */
+export const FAULT_KINDS = ['error', 'crash_after_llm_call'] as const;
 export interface FaultInjection {
   phase: string;
   failRuns: number;
+  kind: (typeof FAULT_KINDS)[number];
 }
 
 /** Start the natural successor when this flow completes (workflow-level chaining). */
@@ -198,4 +201,14 @@ export const PhaseFailureType = {
   invalidInput: 'InvalidPhaseInput',
   missingArtifact: 'MissingArtifact',
   injectedFault: 'InjectedFault',
+  /** The model endpoint said 429; retried after its Retry-After (capped). */
+  llmRateLimited: 'LlmRateLimited',
+  /** 5xx, a timeout, a reset connection or an unparseable body: retried with backoff. */
+  llmUnavailable: 'LlmUnavailable',
+  /** 400/401/403/404/422: retrying the same request cannot help. */
+  llmRequestRejected: 'LlmRequestRejected',
+  /** The answer failed its schema (or was cut off) twice: once as given and once after a repair request. */
+  llmInvalidOutput: 'LlmInvalidOutput',
+  /** The call would take the tenant over its monthly LLM budget, so it was not made. */
+  llmBudgetExceeded: 'LlmBudgetExceeded',
 } as const;

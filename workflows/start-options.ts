@@ -23,3 +23,8 @@ export function flowStartOptions(start: FlowStartInput) {
     staticDetails: `Phases: ${definition.phases.map((p) => `${p.name}${p.gate ? ` (gate: ${p.gate})` : ''}`).join(' → ')}`,
   };
 }
+
+/** Agent phases run on a task queue of their own next to the flow's, so its rate limit can be the provider's quota. */
+export function agentTaskQueue(flowTaskQueue: string): string {
+  return `${flowTaskQueue}-agents`;
+}

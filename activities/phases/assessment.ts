@@ -15,13 +15,17 @@ import {
 } from '../analysis/assessment';
 import { STRATEGIES, type Strategy } from '../analysis/rules/seven-rs';
 import { recommendStrategies, type StrategyRecommendation } from '../analysis/strategy';
-import { loadArtifact, runPhaseOnce, type Tx } from '../artifacts';
+import { loadArtifact, runAgentPhaseOnce, runPhaseOnce, type Reader, type Tx } from '../artifacts';
+import { strategyAdvisor, techDebtAdvisor, type RemediationAdvice } from '../agents/assessment-agents';
+import { agentRun } from '../agents/phase-run';
 import type { ActivityDeps } from '../deps';
 import { inventoryFlowId, loadInventory, type Inventory } from '../inventory';
 
 export interface StrategyArtifact {
   inventoryFlowId: string;
-  recommendations: (StrategyRecommendation & { decidedBy: 'rules' | 'reviewer'; reviewerReason: string | null })[];
+  recommendations: (StrategyRecommendation & { decidedBy: 'rules' | 'agent' | 'reviewer'; reviewerReason: string | null })[];
+  /** Which engine answered the close calls (`offline-rules` or `llm:<model>`). */
+  provider: string;
   counts: Record<Strategy, number>;
   overridesApplied: Record<string, Strategy>;
   pastOverridesUsed: number;
@@ -45,19 +49,19 @@ const describeCounts = (counts: Record<string, number>) =>
     .join(', ');
 
 export function createAssessmentPhases(deps: ActivityDeps) {
-  const inventory = (tx: Tx, input: PhaseActivityInput) => loadInventory(tx, input.tenantId, inventoryFlowId(input));
+  const inventory = (tx: Reader, input: PhaseActivityInput) => loadInventory(tx, input.tenantId, inventoryFlowId(input));
 
   /** An earlier phase's artifact, or (if that phase was skipped) the same analysis computed now. */
-  async function earlier<T>(tx: Tx, input: PhaseActivityInput, phase: string, compute: () => T): Promise<T> {
+  async function earlier<T>(tx: Reader, input: PhaseActivityInput, phase: string, compute: () => T): Promise<T> {
     const id = input.artifacts[phase];
     return id ? ((await loadArtifact<{ items: T }>(tx, input.tenantId, id, phase)).items as T) : compute();
   }
 
-  const readiness = (tx: Tx, input: PhaseActivityInput, inv: Inventory) =>
+  const readiness = (tx: Reader, input: PhaseActivityInput, inv: Inventory) =>
     earlier<AssetReadiness[]>(tx, input, 'readiness_assessment', () => assessReadiness(inv.assets, inv.dependencies, asOf(input)));
-  const compliance = (tx: Tx, input: PhaseActivityInput, inv: Inventory) =>
+  const compliance = (tx: Reader, input: PhaseActivityInput, inv: Inventory) =>
     earlier<ComplianceFinding[]>(tx, input, 'compliance_check', () => checkCompliance(inv.assets, asOf(input)));
-  const complexity = (tx: Tx, input: PhaseActivityInput, inv: Inventory) =>
+  const complexity = (tx: Reader, input: PhaseActivityInput, inv: Inventory) =>
     earlier<AppComplexity[]>(tx, input, 'complexity_analysis', () => analyseComplexity(inv.applications, inv.assets, inv.dependencies));
 
   async function assessmentReadiness(input: PhaseActivityInput): Promise<PhaseActivityResult> {
@@ -92,13 +96,15 @@ export function createAssessmentPhases(deps: ActivityDeps) {
   }
 
   async function assessmentTechDebt(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runPhaseOnce(deps, input, async (tx) => {
-      const inv = await inventory(tx, input);
+    return runAgentPhaseOnce(deps, input, async (db) => {
+      const inv = await inventory(db, input);
       const items = assessTechDebt(inv.applications, inv.assets, asOf(input));
       const debtItems = items.reduce((n, a) => n + a.items.length, 0);
+      const advised = await deps.agents.run(techDebtAdvisor, agentRun(deps, input, { debt: items, applications: inv.applications, assets: inv.assets }));
+      const advice: RemediationAdvice[] = advised.output.advice.filter((a) => items.some((i) => i.applicationKey === a.applicationKey));
       return {
-        summary: `${debtItems} tech-debt items across ${items.filter((a) => a.items.length).length} of ${items.length} applications`,
-        data: { inventoryFlowId: inventoryFlowId(input), items },
+        summary: `${debtItems} tech-debt items across ${items.filter((a) => a.items.length).length} of ${items.length} applications; remediation advice for ${advice.length}`,
+        data: { inventoryFlowId: inventoryFlowId(input), items, advice, provider: advised.provider, feedbackConsidered: input.feedback.map((f) => f.text) },
       };
     });
   }
@@ -113,7 +119,7 @@ export function createAssessmentPhases(deps: ActivityDeps) {
   }
 
   async function assessmentStrategy(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runPhaseOnce(deps, input, async (tx) => {
+    return runAgentPhaseOnce(deps, input, async (tx) => {
       const inv = await inventory(tx, input);
       const ready = await readiness(tx, input, inv);
       const complex = await complexity(tx, input, inv);
@@ -126,7 +132,7 @@ export function createAssessmentPhases(deps: ActivityDeps) {
         .from(strategyOverrides)
         .where(and(eq(strategyOverrides.tenantId, input.tenantId), ne(strategyOverrides.flowId, input.flowId)));
       const pastOverrides = past.map((o) => ({ applicationKey: o.applicationKey, strategy: o.strategy as Strategy, reason: o.reason }));
-      const recommended = recommendStrategies(
+      const ruled = recommendStrategies(
         inv.applications,
         inv.assets,
         inv.dependencies,
@@ -136,6 +142,19 @@ export function createAssessmentPhases(deps: ActivityDeps) {
         risk,
         pastOverrides,
       );
+      // Close calls go to the strategy agent, with the tenant's past overrides as its worked examples.
+      const examples = pastOverrides.map((o) => `${o.applicationKey}: a reviewer chose ${o.strategy} — "${o.reason}"`);
+      const advised = await deps.agents.run(
+        strategyAdvisor,
+        agentRun(deps, input, { recommendations: ruled, applications: inv.applications, assets: inv.assets }, examples),
+      );
+      const decisions = new Map(advised.output.decisions.map((d) => [d.applicationKey, d]));
+      const recommended = ruled.map((r) => {
+        const d = decisions.get(r.applicationKey);
+        if (!d) return { ...r, decidedBy: 'rules' as const };
+        const changed = d.strategy !== r.strategy;
+        return { ...r, strategy: d.strategy, targetService: d.targetService, rationale: d.rationale, confidence: d.confidence, evidence: d.evidence, decidedBy: changed ? ('agent' as const) : ('rules' as const) };
+      });
 
       // This run's reviewer overrides (reject with changes) replace the rules' choice and are remembered.
       const overrides: Record<string, Strategy> = {};
@@ -147,7 +166,7 @@ export function createAssessmentPhases(deps: ActivityDeps) {
       const lastFeedback = input.feedback.at(-1);
       const recommendations = recommended.map((r) => {
         const chosen = overrides[r.applicationKey];
-        if (!chosen || chosen === r.strategy) return { ...r, decidedBy: 'rules' as const, reviewerReason: null };
+        if (!chosen || chosen === r.strategy) return { ...r, reviewerReason: null };
         return {
           ...r,
           strategy: chosen,
@@ -157,7 +176,8 @@ export function createAssessmentPhases(deps: ActivityDeps) {
         };
       });
       const overriddenApps = Object.keys(overrides).filter((k) => recommended.some((r) => r.applicationKey === k));
-      if (overriddenApps.length) {
+      const write = async (tx: Tx) => {
+        if (!overriddenApps.length) return;
         await tx
           .delete(strategyOverrides)
           .where(and(eq(strategyOverrides.tenantId, input.tenantId), eq(strategyOverrides.flowId, input.flowId)));
@@ -171,7 +191,7 @@ export function createAssessmentPhases(deps: ActivityDeps) {
             actor: lastFeedback?.actor ?? 'unknown',
           })),
         );
-      }
+      };
       const counts = Object.fromEntries(STRATEGIES.map((s) => [s, recommendations.filter((r) => r.strategy === s).length])) as Record<Strategy, number>;
       const artifact: StrategyArtifact = {
         inventoryFlowId: inventoryFlowId(input),
@@ -179,12 +199,14 @@ export function createAssessmentPhases(deps: ActivityDeps) {
         counts,
         overridesApplied: Object.fromEntries(overriddenApps.map((a) => [a, overrides[a]])),
         pastOverridesUsed: pastOverrides.length,
+        provider: advised.provider,
         feedbackConsidered: input.feedback.map((f) => f.text),
       };
       return {
         summary: `7R for ${recommendations.length} applications: ${describeCounts(counts)}${overriddenApps.length ? `; ${overriddenApps.length} overridden by reviewer` : ''}`,
         data: artifact,
         outputs: { applications: recommendations.length },
+        write,
       };
     });
   }

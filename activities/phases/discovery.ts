@@ -6,15 +6,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq } from 'drizzle-orm';
 import { applications, assetApplications, assets, dependencies, imports, rawRows } from '../../db/schema';
 import { PhaseFailureType, type PhaseActivityInput, type PhaseActivityResult } from '../../workflows/messages';
-import { dataQualityExplainer, fieldMappingResolver, moveGroupNamer, type MoveGroups } from '../agents/discovery-agents';
+import { applyResolverDecisions, dataQualityExplainer, fieldMappingResolver, moveGroupNamer, nameMoveGroups } from '../agents/discovery-agents';
+import { agentRun } from '../agents/phase-run';
 import { cleanseRows, type CleansingResult } from '../analysis/discovery/cleansing';
 import { parseImport } from '../analysis/discovery/formats';
-import { analyseDependencyGraph } from '../analysis/discovery/graph';
+import { analyseDependencyGraph, describeMoveGroups, type MoveGroup } from '../analysis/discovery/graph';
 import { buildInventory } from '../analysis/discovery/inventory';
 import { applyMappingChanges, suggestMapping, type FieldMapping } from '../analysis/discovery/mapping';
 import { profileData, type DataProfile } from '../analysis/discovery/profile';
 import type { CanonicalApplication, CanonicalAsset, CanonicalField, RawRow } from '../analysis/model';
-import { heartbeat, insertInChunks, loadArtifact, runPhaseOnce, type Tx } from '../artifacts';
+import { heartbeat, insertInChunks, loadArtifact, runAgentPhaseOnce, runPhaseOnce, type Reader } from '../artifacts';
 import type { ActivityDeps } from '../deps';
 
 const CHUNK = 1000;
@@ -62,7 +63,7 @@ export interface DependencyArtifact {
   cycles: string[][];
   hubs: { key: string; fanIn: number; fanOut: number }[];
   orphans: string[];
-  moveGroups: MoveGroups;
+  moveGroups: MoveGroup[];
   provider: string;
 }
 
@@ -78,7 +79,7 @@ function importIdOf(input: PhaseActivityInput): string {
   return importId;
 }
 
-async function loadRows(tx: Tx, tenantId: string, importId: string, excluded: number[]): Promise<RawRow[]> {
+async function loadRows(tx: Reader, tenantId: string, importId: string, excluded: number[]): Promise<RawRow[]> {
   const skip = new Set(excluded);
   const rows = await tx
     .select({ rowNumber: rawRows.rowNumber, data: rawRows.data })
@@ -89,7 +90,7 @@ async function loadRows(tx: Tx, tenantId: string, importId: string, excluded: nu
 }
 
 /** The staged rows minus those the data_validation gate excluded (none if that phase was skipped). */
-async function validatedRows(tx: Tx, input: PhaseActivityInput): Promise<{ imported: ImportArtifact; rows: RawRow[] }> {
+async function validatedRows(tx: Reader, input: PhaseActivityInput): Promise<{ imported: ImportArtifact; rows: RawRow[] }> {
   const imported = await loadArtifact<ImportArtifact>(tx, input.tenantId, input.artifacts.data_import, 'data_import');
   const excluded = input.artifacts.data_validation
     ? (await loadArtifact<ValidationArtifact>(tx, input.tenantId, input.artifacts.data_validation, 'data_validation')).excludedRows
@@ -140,7 +141,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
   }
 
   async function discoveryDataValidation(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runPhaseOnce(deps, input, async (tx) => {
+    return runAgentPhaseOnce(deps, input, async (tx) => {
       const imported = await loadArtifact<ImportArtifact>(tx, input.tenantId, input.artifacts.data_import, 'data_import');
       const human = input.humanInput ?? {};
       const excludedRows = Array.isArray(human.excludeRows) ? human.excludeRows.filter(Number.isInteger) : [];
@@ -150,13 +151,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
       const profile = profileData(imported.columns, rows);
       const critical = profile.issues.filter((i) => i.severity === 'critical');
       const explained = critical.length
-        ? await agents.run(dataQualityExplainer, {
-            tenantId: input.tenantId,
-            flowId: input.flowId,
-            phase: input.phase,
-            input: { profile },
-            feedback: input.feedback.map((f) => f.text),
-          })
+        ? await agents.run(dataQualityExplainer, agentRun(deps, input, { importId: imported.importId, profile }))
         : { output: { explanations: [] }, provider: agents.name };
       const artifact: ValidationArtifact = {
         profile,
@@ -176,24 +171,19 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
   }
 
   async function discoveryFieldMapping(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runPhaseOnce(deps, input, async (tx) => {
+    return runAgentPhaseOnce(deps, input, async (tx) => {
       const { imported, rows } = await validatedRows(tx, input);
       const suggested = suggestMapping(imported.columns, rows);
       const feedback = input.feedback.map((f) => f.text);
-      const resolved = await agents.run(fieldMappingResolver, {
-        tenantId: input.tenantId,
-        flowId: input.flowId,
-        phase: input.phase,
-        input: { mapping: suggested, columns: imported.columns, rows },
-        feedback,
-      });
+      const resolved = await agents.run(fieldMappingResolver, agentRun(deps, input, { mapping: suggested, columns: imported.columns, rows }));
       // Structured edits sent with a rejection are applied last: the reviewer has the final word.
       const changes: Record<string, CanonicalField | null> = Object.assign(
         {},
         ...input.feedback.map((f) => (f.changes ?? {}) as Record<string, CanonicalField | null>),
       );
-      let mapping = resolved.output;
+      let mapping: FieldMapping;
       try {
+        mapping = applyResolverDecisions(suggested, resolved.output.decisions, imported.columns);
         if (Object.keys(changes).length) mapping = applyMappingChanges(mapping, changes);
       } catch (err) {
         throw ApplicationFailure.create({ type: PhaseFailureType.invalidInput, message: (err as Error).message, nonRetryable: true });
@@ -271,7 +261,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
   }
 
   async function discoveryDependencyAnalysis(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runPhaseOnce(deps, input, async (tx) => {
+    return runAgentPhaseOnce(deps, input, async (tx) => {
       const scope = (t: typeof assets | typeof applications | typeof dependencies) =>
         and(eq(t.tenantId, input.tenantId), eq(t.flowId, input.flowId));
       const assetRows = await tx.select({ attributes: assets.attributes }).from(assets).where(scope(assets)).orderBy(asc(assets.key));
@@ -292,13 +282,8 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
         canonicalAssets.map((a) => a.key),
         edges,
       );
-      const groups = await agents.run(moveGroupNamer, {
-        tenantId: input.tenantId,
-        flowId: input.flowId,
-        phase: input.phase,
-        input: { analysis, edges, assets: canonicalAssets, applications: canonicalApps },
-        feedback: input.feedback.map((f) => f.text),
-      });
+      const agentInput = { analysis, edges, assets: canonicalAssets, applications: canonicalApps };
+      const groups = await agents.run(moveGroupNamer, agentRun(deps, input, agentInput));
       const artifact: DependencyArtifact = {
         nodeCount: canonicalAssets.length,
         edgeCount: edges.length,
@@ -306,7 +291,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
         cycles: analysis.cycles,
         hubs: analysis.hubs,
         orphans: analysis.orphans,
-        moveGroups: groups.output,
+        moveGroups: nameMoveGroups(describeMoveGroups(analysis, canonicalAssets, canonicalApps, edges), groups.output.groups),
         provider: groups.provider,
       };
       return {

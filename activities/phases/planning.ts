@@ -6,7 +6,9 @@ import type { CanonicalApplication } from '../analysis/model';
 import { allocateResources, estimateCosts, generateTimeline, planWaves, validateWavePlan, type Team, type WavePlan } from '../analysis/planning';
 import { DEFAULT_PRICING } from '../analysis/pricing';
 import type { Strategy } from '../analysis/rules/seven-rs';
-import { loadArtifact, runPhaseOnce, type Tx } from '../artifacts';
+import { loadArtifact, runAgentPhaseOnce, runPhaseOnce, type Tx } from '../artifacts';
+import { agentRun } from '../agents/phase-run';
+import { waveNamer, type WaveName } from '../agents/planning-agents';
 import type { ActivityDeps } from '../deps';
 import { flowRef, inventoryFlowId, latestArtifact, loadInventory } from '../inventory';
 import type { StrategyArtifact } from './assessment';
@@ -23,6 +25,9 @@ export interface WavePlanArtifact {
   appDependencies: AppEdge[];
   edits: Record<string, number>;
   violations: string[];
+  /** Names and justifications per wave, from the wave-namer agent. */
+  waveNames: WaveName[];
+  provider: string;
   feedbackConsidered: string[];
 }
 
@@ -65,7 +70,7 @@ export function createPlanningPhases(deps: ActivityDeps) {
     loadArtifact<WavePlanArtifact>(tx, input.tenantId, input.artifacts.wave_planning, 'wave_planning');
 
   async function planningWaves(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runPhaseOnce(deps, input, async (tx) => {
+    return runAgentPhaseOnce(deps, input, async (tx) => {
       const assessmentFlowId = flowRef(input, 'assessmentFlowId');
       const inv = await loadInventory(tx, input.tenantId, inventoryFlowId(input));
       const assessed = await latestArtifact<StrategyArtifact>(tx, input.tenantId, assessmentFlowId, 'strategy_recommendation');
@@ -88,6 +93,8 @@ export function createPlanningPhases(deps: ActivityDeps) {
       const lastActor = input.feedback.at(-1)?.actor ?? 'reviewer';
       const plan = Object.keys(edits).length ? applyMoves(computed, edits, lastActor) : computed;
       const violations = validateWavePlan(plan, edges);
+      const named = await deps.agents.run(waveNamer, agentRun(deps, input, { plan }));
+      const waveNumbers = new Set(plan.waves.map((w) => w.number));
       const artifact: WavePlanArtifact = {
         inventoryFlowId: inventoryFlowId(input),
         assessmentFlowId,
@@ -97,6 +104,8 @@ export function createPlanningPhases(deps: ActivityDeps) {
         appDependencies: edges,
         edits,
         violations,
+        waveNames: named.output.waves.filter((w) => waveNumbers.has(w.wave)),
+        provider: named.provider,
         feedbackConsidered: input.feedback.map((f) => f.text),
       };
       return {

@@ -13,6 +13,14 @@ import { parse } from '../validate';
 export const createTenantSchema = z.object({ id: tenantIdSchema, name: z.string().trim().min(1).max(200) }).strict();
 export const createEngagementSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 export const issueKeySchema = z.object({ name: actorSchema, role: z.enum(['operator', 'viewer']) }).strict();
+export const updateTenantSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    /** Monthly LLM spend limit in USD; null removes the limit. */
+    llmMonthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
 export const issueAdminKeySchema = z.object({ name: actorSchema }).strict();
 
 export function tenantRoutes(db: Database): Router {
@@ -38,6 +46,13 @@ export function tenantRoutes(db: Database): Router {
 
   router.get('/tenants/:tenantId', async (req, res) => {
     res.json(await tenantOr404(req.params.tenantId));
+  });
+
+  router.patch('/tenants/:tenantId', async (req, res) => {
+    const tenant = await tenantOr404(req.params.tenantId);
+    const body = parse(updateTenantSchema, req.body, 'body');
+    const [row] = await db.update(tenants).set(body).where(eq(tenants.id, tenant.id)).returning();
+    res.json(row);
   });
 
   router.post('/tenants/:tenantId/engagements', async (req, res) => {

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../config/logger';
@@ -20,7 +20,7 @@ import type { Role } from '../../api/keys';
 import { openDatabase, type DatabaseHandle } from '../../db';
 import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
 import type { FlowState } from '../../workflows/messages';
-import { createFlowWorker } from '../../workers/worker';
+import { createFlowWorker, type FlowWorkers } from '../../workers/worker';
 import { readTestEnvironment, TEST_PAYLOAD_KEYS } from '../setup/env';
 import { flowDataConverter } from '../../security/data-converter';
 import { AesGcmPayloadCodec } from '../../security/payload-codec';
@@ -76,12 +76,16 @@ export interface PlatformOptions {
   /** Reuse a task queue, e.g. to continue another platform's flows after a restart. */
   taskQueue?: string;
   rateLimitPerMinute?: number;
+  /** Extra settings for the worker and gateway, e.g. OPENAI_BASE_URL pointing at a fake model server. */
+  env?: Record<string, string>;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const env = readTestEnvironment();
+  // A developer's own OpenAI settings must never reach the suite: every model call here goes to a fake server.
+  const { OPENAI_API_KEY: _key, OPENAI_BASE_URL: _url, ...inherited } = process.env;
   const processEnv = {
-    ...process.env,
+    ...inherited,
     TEMPORAL_ADDRESS: env.temporalAddress,
     DATABASE_URL: env.databaseUrl,
     TEMPORAL_TASK_QUEUE: options.taskQueue ?? `test-${randomUUID().slice(0, 8)}`,
@@ -89,6 +93,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     MFO_FAULT_INJECTION: 'true',
     MFO_WORKFLOW_BUNDLE: env.workflowBundlePath,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...options.env,
   };
   const adminKey = randomBytes(32).toString('base64url');
   const config = loadConfig({ ...processEnv, MFO_ADMIN_KEY: adminKey, MFO_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 100_000) });
@@ -108,7 +113,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const payloadKeys = config.MFO_PAYLOAD_KEYS!;
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: flowDataConverter(payloadKeys) });
 
-  let worker: { instance: Worker; done: Promise<void>; connection: NativeConnection } | null = null;
+  let worker: { instance: FlowWorkers; done: Promise<void>; connection: NativeConnection } | null = null;
   const children: ChildProcess[] = [];
 
   const server: Server = await new Promise((resolve) => {

@@ -1,0 +1,287 @@
+/**
+ * Runs agents on any OpenAI-compatible chat-completions endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp…).
+ *
+ * One agent run = a tool-calling loop, then the final answer validated with zod; an invalid or truncated answer
+ * gets one repair request carrying the validation errors, then fails for good (non-retryable: the flow waits in
+ * needs_attention with the reason). Every request goes through `complete`, which serves identical requests from
+ * the tenant's cache, refuses calls over the tenant's budget, heartbeats while waiting, aborts when the activity
+ * is cancelled, and writes the ledger. The SDK's own retries are off: Temporal is the only retry layer.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import OpenAI from 'openai';
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import type { Logger } from '../../config/logger';
+import type { Database } from '../../db';
+import { PhaseFailureType } from '../../workflows/messages';
+import { classifyLlmError, MalformedResponseError } from './llm-errors';
+import { cacheKeyOf, LlmLedger, type CallSite, type LlmCallOutcome } from './ledger';
+import { LlmPriceList } from './pricing';
+import { OFFLINE_PROVIDER_NAME, type AgentDefinition, type AgentProvider, type AgentResult, type AgentRun, type AgentTool } from './provider';
+
+type LlmConfig = Pick<
+  Config,
+  | 'OPENAI_API_KEY'
+  | 'OPENAI_BASE_URL'
+  | 'MFO_LLM_MODEL'
+  | 'MFO_LLM_AGENT_MODELS'
+  | 'MFO_LLM_PRICES'
+  | 'MFO_LLM_TIMEOUT_MS'
+  | 'MFO_LLM_RETRY_AFTER_CAP_SECONDS'
+  | 'MFO_LLM_MAX_OUTPUT_TOKENS'
+  | 'MFO_LLM_MAX_TOOL_ROUNDS'
+>;
+
+/** Tool results are data for the model, not a dump: long ones are cut with a note saying so. */
+const MAX_TOOL_RESULT_CHARS = 20_000;
+const HEARTBEAT_EVERY_MS = 2_000;
+
+const OUTPUT_RULES = [
+  'Answer with a single JSON object that matches the response schema, and nothing else.',
+  'Every rationale cites its evidence: the ids of assets, applications, dependencies, rows or rules you saw in the brief or in tool results. Never invent ids.',
+  'Use the tools to look up details the brief does not contain.',
+].join('\n');
+
+type Verdict<T> =
+  | { kind: 'tools'; calls: NonNullable<ChatCompletion['choices'][number]['message']['tool_calls']> }
+  | { kind: 'answer'; output: T }
+  | { kind: 'problem'; outcome: LlmCallOutcome; problem: string; repair: string };
+
+export class LlmAgentProvider implements AgentProvider {
+  readonly name = 'llm';
+  private readonly client: OpenAI;
+  private readonly ledger: LlmLedger;
+  private readonly pricing: LlmPriceList;
+
+  constructor(
+    private readonly config: LlmConfig,
+    private readonly db: Database,
+    private readonly logger: Logger,
+  ) {
+    this.client = new OpenAI({
+      // Local servers (Ollama, llama.cpp) ignore the key, but the SDK insists on one.
+      apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+      baseURL: config.OPENAI_BASE_URL,
+      maxRetries: 0,
+      timeout: config.MFO_LLM_TIMEOUT_MS,
+    });
+    this.ledger = new LlmLedger(db);
+    this.pricing = new LlmPriceList(config.MFO_LLM_PRICES);
+  }
+
+  modelFor(agent: string): string {
+    return this.config.MFO_LLM_AGENT_MODELS[agent] ?? this.config.MFO_LLM_MODEL;
+  }
+
+  async run<TInput, TOutput>(agent: AgentDefinition<TInput, TOutput>, run: AgentRun<TInput>): Promise<AgentResult<TOutput>> {
+    const model = this.modelFor(agent.name);
+    const site: CallSite = {
+      tenantId: run.tenantId,
+      flowId: run.flowId,
+      phase: run.phase,
+      run: run.run,
+      attempt: Context.current().info.attempt,
+      agent: agent.name,
+    };
+    const brief = agent.brief(run.input);
+    if ((brief === null || (Array.isArray(brief) && brief.length === 0)) && run.feedback.length === 0) {
+      // Nothing to ask (no close calls, no groups): the rules' answer stands and no request is billed.
+      return { output: agent.outputSchema.parse(agent.offline(run.input, run)), provider: OFFLINE_PROVIDER_NAME };
+    }
+    const tools = agent.tools.map(toOpenAiTool);
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: `${agent.rolePrompt}\n\n${OUTPUT_RULES}` },
+      { role: 'user', content: userMessage(brief, run.feedback, run.examples) },
+    ];
+    const responseFormat = {
+      type: 'json_schema' as const,
+      json_schema: { name: agent.name, schema: z.toJSONSchema(agent.outputSchema) as Record<string, unknown>, strict: false },
+    };
+    let toolRounds = 0;
+    let repaired: string | null = null;
+    for (;;) {
+      const toolsAllowed = tools.length > 0 && toolRounds < this.config.MFO_LLM_MAX_TOOL_ROUNDS;
+      const request: ChatCompletionCreateParamsNonStreaming = {
+        model,
+        messages,
+        response_format: responseFormat,
+        max_tokens: this.config.MFO_LLM_MAX_OUTPUT_TOKENS,
+        temperature: 0,
+        ...(toolsAllowed ? { tools } : {}),
+      };
+      const { completion, verdict } = await this.complete(site, run, request, (c) => judge(c, agent.outputSchema));
+      const message = completion.choices[0].message;
+      if (verdict.kind === 'answer') return { output: verdict.output, provider: `${this.name}:${model}` };
+      if (verdict.kind === 'tools') {
+        toolRounds += 1;
+        messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: message.tool_calls });
+        for (const call of verdict.calls) {
+          messages.push({ role: 'tool', tool_call_id: call.id, content: call.type === 'function' ? await this.runTool(agent, run, call) : JSON.stringify({ error: 'only function tools exist here' }) });
+        }
+        if (toolRounds >= this.config.MFO_LLM_MAX_TOOL_ROUNDS) {
+          messages.push({ role: 'user', content: 'That was the last tool round: answer now with the JSON object.' });
+        }
+        continue;
+      }
+      if (repaired !== null) {
+        throw ApplicationFailure.create({
+          type: PhaseFailureType.llmInvalidOutput,
+          message: `agent ${agent.name} (model ${model}) gave no valid answer, also after a repair request: ${verdict.problem} (first answer: ${repaired})`,
+          nonRetryable: true,
+        });
+      }
+      repaired = verdict.problem;
+      messages.push({ role: 'assistant', content: message.content ?? '' }, { role: 'user', content: verdict.repair });
+    }
+  }
+
+  /**
+   * One chat-completion request, accounted for. `assess` decides the ledger outcome of a 200 (an answer that fails
+   * its schema is billed like any other, but recorded as what it was).
+   */
+  private async complete<T>(
+    site: CallSite,
+    run: AgentRun<unknown>,
+    request: ChatCompletionCreateParamsNonStreaming,
+    assess: (c: ChatCompletion) => Verdict<T>,
+  ): Promise<{ completion: ChatCompletion; verdict: Verdict<T> }> {
+    const model = String(request.model);
+    const cacheKey = cacheKeyOf(request);
+    const started = Date.now();
+    const hit = await this.ledger.cached<ChatCompletion>(site.tenantId, cacheKey);
+    if (hit) {
+      await this.ledger.record(site, { model, outcome: 'cache_hit', cached: true, latencyMs: Date.now() - started, cacheKey, detail: 'served from the tenant cache: not billed' });
+      return { completion: hit, verdict: assess(hit) };
+    }
+    await this.enforceBudget(site, request, cacheKey);
+
+    const ctx = Context.current();
+    const beat = setInterval(() => ctx.heartbeat({ agent: site.agent, waitingMs: Date.now() - started }), HEARTBEAT_EVERY_MS);
+    let completion: ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(request, { signal: ctx.cancellationSignal });
+      if (!Array.isArray(completion?.choices) || !completion.choices[0]?.message) {
+        throw new MalformedResponseError('a 200 response without choices[0].message');
+      }
+    } catch (err) {
+      const latencyMs = Date.now() - started;
+      if (ctx.cancellationSignal.aborted) {
+        await this.ledger.record(site, { model, outcome: 'aborted', latencyMs, cacheKey, detail: 'the flow was paused or cancelled' });
+        throw ctx.cancellationSignal.reason ?? err;
+      }
+      const classified = classifyLlmError(err, this.config.MFO_LLM_RETRY_AFTER_CAP_SECONDS * 1000);
+      await this.ledger.record(site, { model, outcome: classified.outcome, latencyMs, cacheKey, detail: classified.detail });
+      this.logger.warn({ ...site, model, outcome: classified.outcome }, classified.detail);
+      throw classified.failure;
+    } finally {
+      clearInterval(beat);
+    }
+
+    const tokensIn = completion.usage?.prompt_tokens ?? 0;
+    const tokensOut = completion.usage?.completion_tokens ?? 0;
+    const costUsd = this.pricing.cost(model, tokensIn, tokensOut);
+    const verdict = assess(completion);
+    const outcome = verdict.kind === 'problem' ? verdict.outcome : 'ok';
+    const priced = this.pricing.priceOf(model) ? null : `no price for ${model} (set MFO_LLM_PRICES): cost recorded as 0`;
+    const detail = [verdict.kind === 'problem' ? verdict.problem : null, completion.usage ? null : 'the endpoint reported no token usage', priced]
+      .filter(Boolean)
+      .join('; ');
+    await this.ledger.recordAnswer(site, { model, outcome, tokensIn, tokensOut, costUsd, latencyMs: Date.now() - started, cacheKey, detail: detail || null }, completion);
+    countUsage(site.agent, model, tokensIn, tokensOut, costUsd);
+    if (run.crashAfterCall && site.attempt === 1) {
+      this.logger.warn(site, 'fault injection: killing the worker after a recorded model answer');
+      process.kill(process.pid, 'SIGKILL');
+    }
+    return { completion, verdict };
+  }
+
+  private async enforceBudget(site: CallSite, request: ChatCompletionCreateParamsNonStreaming, cacheKey: string): Promise<void> {
+    const { limitUsd, spentUsd } = await this.ledger.budget(site.tenantId);
+    if (limitUsd === null) return;
+    // Worst case: the prompt at ~4 characters per token, plus the full output allowance.
+    const estimate = this.pricing.cost(String(request.model), Math.ceil(JSON.stringify(request.messages).length / 4), request.max_tokens ?? 0);
+    if (spentUsd + estimate <= limitUsd) return;
+    const detail = `tenant ${site.tenantId} has spent $${spentUsd.toFixed(4)} of its $${limitUsd.toFixed(2)} monthly LLM budget; this call could cost up to $${estimate.toFixed(4)}`;
+    await this.ledger.record(site, { model: String(request.model), outcome: 'budget_exceeded', latencyMs: 0, cacheKey, detail });
+    throw ApplicationFailure.create({
+      type: PhaseFailureType.llmBudgetExceeded,
+      message: `${detail}. Raise the budget (PATCH /api/v1/tenants/${site.tenantId}) and retry the phase.`,
+      nonRetryable: true,
+    });
+  }
+
+  private async runTool<TInput>(agent: AgentDefinition<TInput, unknown>, run: AgentRun<TInput>, call: { function: { name: string; arguments: string } }): Promise<string> {
+    const tool = agent.tools.find((t) => t.name === call.function.name);
+    if (!tool) return JSON.stringify({ error: `no tool named ${call.function.name}; available: ${agent.tools.map((t) => t.name).join(', ')}` });
+    let args: unknown;
+    try {
+      args = JSON.parse(call.function.arguments || '{}');
+    } catch {
+      return JSON.stringify({ error: 'arguments are not valid JSON' });
+    }
+    const parsed = tool.parameters.safeParse(args);
+    if (!parsed.success) return JSON.stringify({ error: `invalid arguments: ${z.prettifyError(parsed.error)}` });
+    const result = JSON.stringify(await tool.run(parsed.data, { db: this.db, tenantId: run.tenantId, input: run.input }));
+    return result.length > MAX_TOOL_RESULT_CHARS ? `${result.slice(0, MAX_TOOL_RESULT_CHARS)}… [cut at ${MAX_TOOL_RESULT_CHARS} characters; ask for less]` : result;
+  }
+}
+
+function toOpenAiTool(tool: AgentTool<unknown>): ChatCompletionTool {
+  return {
+    type: 'function',
+    function: { name: tool.name, description: tool.description, parameters: z.toJSONSchema(tool.parameters) as Record<string, unknown> },
+  };
+}
+
+function userMessage(brief: unknown, feedback: string[], examples: string[]): string {
+  const parts = [`Brief for this run (JSON):\n${JSON.stringify(brief)}`];
+  if (feedback.length) parts.push(`Reviewer feedback on earlier runs of this phase, oldest first; follow it:\n${feedback.map((f) => `- ${f}`).join('\n')}`);
+  if (examples.length) parts.push(`This tenant's reviewers decided these cases before; treat them as examples:\n${examples.map((e) => `- ${e}`).join('\n')}`);
+  return parts.join('\n\n');
+}
+
+/** What a 200 means for the agent: tool calls to run, a valid answer, or a problem worth one repair request. */
+function judge<T>(completion: ChatCompletion, schema: z.ZodType<T>): Verdict<T> {
+  const choice = completion.choices[0];
+  if (choice.message.tool_calls?.length) return { kind: 'tools', calls: choice.message.tool_calls };
+  if (choice.finish_reason === 'length') {
+    return {
+      kind: 'problem',
+      outcome: 'truncated',
+      problem: 'the answer was cut off at the output token limit (finish_reason: length)',
+      repair: 'Your answer was cut off at the output token limit. Reply again with a shorter JSON object: keep every rationale to one sentence.',
+    };
+  }
+  const content = (choice.message.content ?? '').trim().replace(/^```(?:json)?\s*|\s*```$/g, '');
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    return {
+      kind: 'problem',
+      outcome: 'invalid_output',
+      problem: `the answer is not JSON: ${JSON.stringify(content.slice(0, 80))}`,
+      repair: 'Your answer was not valid JSON. Reply again with only the JSON object the response schema describes.',
+    };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { kind: 'answer', output: parsed.data };
+  const errors = z.prettifyError(parsed.error);
+  return {
+    kind: 'problem',
+    outcome: 'invalid_output',
+    problem: `the answer does not match the schema: ${errors.replace(/\s*\n\s*/g, ' ')}`,
+    repair: `Your answer did not match the response schema:\n${errors}\nReply again with only the corrected JSON object.`,
+  };
+}
+
+/** Prometheus counters on the worker's exporter; cost in micro-dollars because SDK counters are integers. */
+function countUsage(agent: string, model: string, tokensIn: number, tokensOut: number, costUsd: number): void {
+  const meter = Context.current().metricMeter;
+  const tokens = meter.createCounter('mfo_llm_tokens', 'tokens', 'LLM tokens billed, by agent, model and direction');
+  tokens.add(tokensIn, { agent, model, direction: 'in' });
+  tokens.add(tokensOut, { agent, model, direction: 'out' });
+  meter.createCounter('mfo_llm_cost_microusd', 'microusd', 'LLM cost billed in millionths of a USD').add(Math.round(costUsd * 1e6), { agent, model });
+}
