@@ -92,6 +92,10 @@ export class FlowService {
       if (state.tenantId !== tenantId) throw notFound(flowId);
       return state;
     } catch (err) {
+      // A query is answered by a worker: with none polling, the flow is intact but cannot be read right now.
+      if (err instanceof ServiceError && !(err instanceof WorkflowNotFoundError)) {
+        throw createHttpError(503, `flow ${flowId} cannot be queried right now (${err.message}): is a worker running?`);
+      }
       throw translate(err, flowId);
     }
   }

@@ -12,6 +12,9 @@ const flag = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** Compose files pass unset variables as "": treat that as not set rather than as an invalid value. */
+const unsetIfEmpty = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional());
+
 const schema = z.object({
   MFO_DATA_DIR: z.string().min(1).default('.data'),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
@@ -42,9 +45,9 @@ const schema = z.object({
   MFO_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   MFO_FAULT_INJECTION: flag,
   /** OpenAI (or Azure OpenAI) key. With it or OPENAI_BASE_URL set, agents call a model; without both, the offline rules provider answers. */
-  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_API_KEY: unsetIfEmpty(z.string().min(1)),
   /** Any OpenAI-compatible endpoint: Azure OpenAI, Ollama (http://host:11434/v1), vLLM, llama.cpp server… */
-  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_BASE_URL: unsetIfEmpty(z.string().url()),
   /** The model every agent uses unless MFO_LLM_AGENT_MODELS names another for it. */
   MFO_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
   /** Per-agent model override: "move-group-namer=gpt-4o,wave-namer=llama3.1:8b". */

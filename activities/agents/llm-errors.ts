@@ -14,9 +14,17 @@ export interface ClassifiedLlmError {
   failure: ApplicationFailure;
 }
 
-export function classifyLlmError(err: unknown, retryAfterCapMs: number): ClassifiedLlmError {
-  if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return retryable('timeout', 'the model did not answer within MFO_LLM_TIMEOUT_MS');
+export interface CallTiming {
+  latencyMs: number;
+  timeoutMs: number;
+}
+
+export function classifyLlmError(err: unknown, retryAfterCapMs: number, timing: CallTiming): ClassifiedLlmError {
+  // The SDK reports its own timeout as a connection error when the abort crosses a realm (e.g. under jest), so
+  // a connection error at the deadline counts as the timeout it is.
+  const atDeadline = timing.latencyMs >= timing.timeoutMs * 0.95;
+  if (err instanceof OpenAI.APIConnectionTimeoutError || (err instanceof OpenAI.APIConnectionError && atDeadline)) {
+    return retryable('timeout', `the model did not answer within ${timing.timeoutMs} ms (MFO_LLM_TIMEOUT_MS)`);
   }
   if (err instanceof OpenAI.APIConnectionError) {
     return retryable('connection_error', `connection to the model endpoint failed: ${causeOf(err)}`);
@@ -50,8 +58,9 @@ export function classifyLlmError(err: unknown, retryAfterCapMs: number): Classif
     };
   }
   // The SDK parses a 200 body with JSON.parse: a truncated or non-JSON body surfaces as a plain SyntaxError.
-  if (err instanceof SyntaxError || err instanceof MalformedResponseError) {
-    return retryable('malformed_response', `the model endpoint sent an unreadable response: ${err.message}`);
+  // By name, not instanceof: the SyntaxError comes from the fetch implementation's realm.
+  if ((err as { name?: unknown } | null)?.name === 'SyntaxError' || err instanceof MalformedResponseError) {
+    return retryable('malformed_response', `the model endpoint sent an unreadable response: ${(err as Error).message}`);
   }
   return retryable('connection_error', `model call failed: ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -36,7 +36,7 @@ type LlmConfig = Pick<
 
 /** Tool results are data for the model, not a dump: long ones are cut with a note saying so. */
 const MAX_TOOL_RESULT_CHARS = 20_000;
-const HEARTBEAT_EVERY_MS = 2_000;
+const HEARTBEAT_EVERY_MS = 1_000;
 
 const OUTPUT_RULES = [
   'Answer with a single JSON object that matches the response schema, and nothing else.',
@@ -171,7 +171,7 @@ export class LlmAgentProvider implements AgentProvider {
         await this.ledger.record(site, { model, outcome: 'aborted', latencyMs, cacheKey, detail: 'the flow was paused or cancelled' });
         throw ctx.cancellationSignal.reason ?? err;
       }
-      const classified = classifyLlmError(err, this.config.MFO_LLM_RETRY_AFTER_CAP_SECONDS * 1000);
+      const classified = classifyLlmError(err, this.config.MFO_LLM_RETRY_AFTER_CAP_SECONDS * 1000, { latencyMs, timeoutMs: this.config.MFO_LLM_TIMEOUT_MS });
       await this.ledger.record(site, { model, outcome: classified.outcome, latencyMs, cacheKey, detail: classified.detail });
       this.logger.warn({ ...site, model, outcome: classified.outcome }, classified.detail);
       throw classified.failure;

@@ -1,0 +1,375 @@
+/**
+ * The LLM agent layer against a fake OpenAI-compatible server on loopback, scripted per test. Each test drives a real
+ * flow through the gateway and asserts its outcome (state, artifact, history) and the ledger rows it left.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { and, asc, eq } from 'drizzle-orm';
+import { assets, llmCalls, phaseArtifacts, strategyOverrides } from '../../db/schema';
+import type { FlowState } from '../../workflows/messages';
+import { briefOf, DEFAULT_USAGE, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
+import { startPlatform, type Platform } from './harness';
+
+const csv = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cmdb.csv'), 'utf8');
+// gpt-4o-mini list price: $0.15 / $0.60 per million tokens in / out.
+const COST_PER_CALL = (DEFAULT_USAGE.prompt * 0.15 + DEFAULT_USAGE.completion * 0.6) / 1_000_000;
+
+let fake: FakeOpenAi;
+let platform: Platform;
+let llmEnv: Record<string, string>;
+let tenantSeq = 0;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAi();
+  llmEnv = {
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'sk-test',
+    MFO_LLM_MODEL: 'gpt-4o-mini',
+    MFO_LLM_TIMEOUT_MS: '4000',
+    MFO_LLM_RETRY_AFTER_CAP_SECONDS: '1',
+  };
+  platform = await startPlatform({ env: llmEnv });
+});
+afterAll(async () => {
+  await platform?.stop();
+  await fake?.close();
+});
+beforeEach(() => fake.script(null));
+
+const newTenant = () => `llm-${Date.now().toString(36)}-${++tenantSeq}`;
+const phaseOf = (s: FlowState, name: string) => s.phases.find((p) => p.name === name)!;
+
+async function startDiscovery(tenant: string, options: Record<string, unknown> = { autoApprove: true }, on: Platform = platform): Promise<string> {
+  const upload = await on.api('POST', '/imports?filename=cmdb.csv', { raw: csv, tenant });
+  expect(upload.status).toBe(201);
+  const res = await on.api('POST', '/flows', { tenant, actor: 'alice', body: { flowType: 'discovery', input: { importId: upload.body.id }, options } });
+  expect(res.status).toBe(201);
+  return res.body.flowId;
+}
+
+const settled = (s: FlowState) => ['completed', 'needs_attention', 'cancelled'].includes(s.status);
+
+async function ledger(flowId: string, agent?: string) {
+  const rows = await platform.db.db
+    .select()
+    .from(llmCalls)
+    .where(and(eq(llmCalls.flowId, flowId), ...(agent ? [eq(llmCalls.agent, agent)] : [])))
+    .orderBy(asc(llmCalls.createdAt));
+  return rows;
+}
+
+const requestsFor = (agent: string) => fake.requests.filter((r) => r.agent === agent);
+
+test('tool calls reach the tenant data; answers are validated, stored, labelled and billed', async () => {
+  const tenant = newTenant();
+  let groupAsked = '';
+  fake.script((req) => {
+    if (req.agent !== 'move-group-namer' || req.nth > 1 || briefOf(req)[0] === undefined) return undefined;
+    groupAsked = briefOf(req)[0].groupId;
+    return { kind: 'tool_calls', calls: [{ name: 'group_members', args: { groupId: groupAsked, limit: 5 } }] };
+  });
+  const before = requestsFor('move-group-namer').length;
+  const flowId = await startDiscovery(tenant);
+  const done = await platform.waitForFlow(flowId, settled);
+  expect(done.status).toBe('completed');
+
+  const namerRequests = requestsFor('move-group-namer').slice(before);
+  expect(namerRequests).toHaveLength(2);
+  const toolMessage = namerRequests[1].body.messages.find((m: { role: string }) => m.role === 'tool');
+  const [anAsset] = await platform.db.db.select({ hostname: assets.hostname }).from(assets).where(eq(assets.flowId, flowId)).limit(1);
+  expect(anAsset).toBeDefined();
+  const members = JSON.parse(toolMessage.content) as { hostname: string }[];
+  expect(members.length).toBeGreaterThan(0);
+  expect(members.every((m) => typeof m.hostname === 'string')).toBe(true);
+  expect(namerRequests[1].body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['group_members', 'asset_dependencies']);
+
+  const artifact = await platform.api('GET', `/flows/${flowId}/phases/dependency_analysis/artifact`, { tenant });
+  expect(artifact.body.data.provider).toBe('llm:gpt-4o-mini');
+  expect(artifact.body.data.moveGroups.find((g: { groupId: string }) => g.groupId === groupAsked).name).toBe(`Model group ${groupAsked}`);
+
+  const rows = await ledger(flowId);
+  expect(rows.length).toBeGreaterThanOrEqual(2);
+  expect(rows.every((r) => r.outcome === 'ok' && !r.cached && r.tenantId === tenant && r.model === 'gpt-4o-mini')).toBe(true);
+  expect(rows.every((r) => r.tokensIn === DEFAULT_USAGE.prompt && r.tokensOut === DEFAULT_USAGE.completion)).toBe(true);
+  expect(rows.every((r) => Math.abs(r.costUsd - COST_PER_CALL) < 1e-12)).toBe(true);
+
+  // Agent phases ran on the agent task queue (whose rate limit is the provider quota); the others on the flow queue.
+  const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
+  const queues = Object.fromEntries(
+    (history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => [e.activityTaskScheduledEventAttributes!.activityType!.name, e.activityTaskScheduledEventAttributes!.taskQueue!.name]),
+  );
+  expect(queues.discoveryDependencyAnalysis).toBe(`${platform.config.TEMPORAL_TASK_QUEUE}-agents`);
+  expect(queues.discoveryFieldMapping).toBe(`${platform.config.TEMPORAL_TASK_QUEUE}-agents`);
+  expect(queues.discoveryDataCleansing).toBe(platform.config.TEMPORAL_TASK_QUEUE);
+
+  const usage = await platform.api('GET', `/usage?groupBy=phase&flowId=${flowId}`, { tenant, role: 'viewer' });
+  expect(usage.status).toBe(200);
+  expect(usage.body.totals.billedCalls).toBe(rows.length);
+  expect(usage.body.totals.costUsd).toBeCloseTo(rows.length * COST_PER_CALL, 12);
+  const byPhase = Object.fromEntries(usage.body.rows.map((r: { key: string; calls: number }) => [r.key, r.calls]));
+  expect(byPhase.dependency_analysis).toBe(2);
+  // Another tenant sees none of it.
+  const other = await platform.api('GET', `/usage?flowId=${flowId}`, { tenant: newTenant() });
+  expect(other.body.totals.calls).toBe(0);
+});
+
+test('429 with a Retry-After of an hour: retried after the capped delay, both calls in the ledger', async () => {
+  const tenant = newTenant();
+  let limited = false;
+  fake.script((req) => {
+    if (req.agent !== 'move-group-namer' || limited) return undefined;
+    limited = true;
+    return { kind: 'error', status: 429, headers: { 'retry-after': '3600' } };
+  });
+  const flowId = await startDiscovery(tenant);
+  const done = await platform.waitForFlow(flowId, settled);
+  expect(done.status).toBe('completed');
+  const rows = await ledger(flowId, 'move-group-namer');
+  expect(rows.map((r) => r.outcome)).toEqual(['rate_limited', 'ok']);
+  expect(rows[0].detail).toContain('Retry-After 3600 s, capped to 1 s');
+  expect(rows.map((r) => r.attempt)).toEqual([1, 2]);
+  expect(rows[0].costUsd).toBe(0);
+});
+
+test('repeated 500s exhaust the retries into needs_attention; retry after recovery completes', async () => {
+  const tenant = newTenant();
+  let healthy = false;
+  fake.script((req) => (req.agent === 'move-group-namer' && !healthy ? { kind: 'error', status: 503 } : undefined));
+  const flowId = await startDiscovery(tenant, { autoApprove: true, phaseRetry: { maximumAttempts: 2, initialIntervalMs: 100 } });
+  const stuck = await platform.waitForFlow(flowId, settled);
+  expect(stuck.status).toBe('needs_attention');
+  expect(stuck.lastError).toMatchObject({ phase: 'dependency_analysis', type: 'LlmUnavailable' });
+  expect(stuck.lastError!.message).toContain('503');
+  expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['server_error', 'server_error']);
+
+  healthy = true;
+  expect((await platform.api('POST', `/flows/${flowId}/retry`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
+  const done = await platform.waitForFlow(flowId, settled);
+  expect(done.status).toBe('completed');
+  const rows = await ledger(flowId, 'move-group-namer');
+  expect(rows.map((r) => `${r.outcome}@run${r.run}`)).toEqual(['server_error@run1', 'server_error@run1', 'ok@run2']);
+});
+
+test('a hang past the timeout, a reset and a malformed 200 are retried; each leaves its ledger row', async () => {
+  const tenant = newTenant();
+  const replies = [{ kind: 'hang' as const }, { kind: 'reset' as const }, { kind: 'raw' as const, status: 200, body: '{"id": "chatcmpl-1", "choices": [' }];
+  fake.script((req) => (req.agent === 'move-group-namer' ? replies.shift() : undefined));
+  const before = requestsFor('move-group-namer').length;
+  const flowId = await startDiscovery(tenant, { autoApprove: true, phaseRetry: { maximumAttempts: 5, initialIntervalMs: 100 } });
+  const done = await platform.waitForFlow(flowId, settled, { timeoutMs: 90_000 });
+  expect(done.status).toBe('completed');
+  expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['timeout', 'connection_error', 'malformed_response', 'ok']);
+  expect(requestsFor('move-group-namer')[before].aborted).toBe(true);
+});
+
+test('an answer that is not JSON twice: one repair request, then needs_attention with the reason, no Temporal retry', async () => {
+  const tenant = newTenant();
+  fake.script((req) => (req.agent === 'move-group-namer' ? { kind: 'answer', content: 'Sure! Here are the groups: group 1 is payments.' } : undefined));
+  const before = requestsFor('move-group-namer').length;
+  const flowId = await startDiscovery(tenant);
+  const stuck = await platform.waitForFlow(flowId, settled);
+  expect(stuck.status).toBe('needs_attention');
+  expect(stuck.lastError).toMatchObject({ phase: 'dependency_analysis', type: 'LlmInvalidOutput' });
+  expect(stuck.lastError!.message).toMatch(/not JSON.*also after a repair request|also after a repair request.*not JSON/);
+  const rows = await ledger(flowId, 'move-group-namer');
+  expect(rows.map((r) => `${r.outcome}@${r.attempt}`)).toEqual(['invalid_output@1', 'invalid_output@1']);
+  const repair = requestsFor('move-group-namer')[before + 1];
+  expect(repair.body.messages.at(-1).content).toContain('not valid JSON');
+});
+
+test('an answer that fails the schema is repaired with the validation errors', async () => {
+  const tenant = newTenant();
+  fake.script((req) => (req.agent === 'move-group-namer' && !req.text.includes('did not match') ? { kind: 'answer', content: { groups: [{ groupId: 'g1' }] } } : undefined));
+  const flowId = await startDiscovery(tenant);
+  const done = await platform.waitForFlow(flowId, settled);
+  expect(done.status).toBe('completed');
+  expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['invalid_output', 'ok']);
+  const repair = requestsFor('move-group-namer').at(-1)!;
+  expect(repair.body.messages.at(-1).content).toMatch(/did not match the response schema[\s\S]*groups\[0\]\.name/);
+});
+
+test('output cut off at the token limit twice ends in needs_attention saying so', async () => {
+  const tenant = newTenant();
+  fake.script((req) => (req.agent === 'move-group-namer' ? { kind: 'answer', content: '{"groups": [{"groupId": "g1", "na', finishReason: 'length' } : undefined));
+  const flowId = await startDiscovery(tenant);
+  const stuck = await platform.waitForFlow(flowId, settled);
+  expect(stuck.status).toBe('needs_attention');
+  expect(stuck.lastError!.message).toContain('cut off at the output token limit');
+  expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['truncated', 'truncated']);
+});
+
+test('401 is not retried: one call, needs_attention naming the key setting', async () => {
+  const tenant = newTenant();
+  fake.script((req) => (req.agent === 'move-group-namer' ? { kind: 'error', status: 401, message: 'Incorrect API key provided' } : undefined));
+  const flowId = await startDiscovery(tenant);
+  const stuck = await platform.waitForFlow(flowId, settled);
+  expect(stuck.status).toBe('needs_attention');
+  expect(stuck.lastError).toMatchObject({ type: 'LlmRequestRejected' });
+  expect(stuck.lastError!.message).toContain('OPENAI_API_KEY');
+  expect((await ledger(flowId, 'move-group-namer')).map((r) => `${r.outcome}@${r.attempt}`)).toEqual(['rejected@1']);
+});
+
+test('a call over the tenant budget is not made; raising the budget and retrying completes the flow', async () => {
+  const tenant = newTenant();
+  await platform.keyFor(tenant, 'alice', 'operator');
+  const setBudget = (usd: number | null) =>
+    platform.api('PATCH', `/tenants/${tenant}`, { key: platform.adminKey, body: { llmMonthlyBudgetUsd: usd } });
+  expect((await setBudget(0.00001)).status).toBe(200);
+  const before = fake.requests.length;
+  const flowId = await startDiscovery(tenant);
+  const stuck = await platform.waitForFlow(flowId, settled);
+  expect(stuck.status).toBe('needs_attention');
+  expect(stuck.lastError).toMatchObject({ type: 'LlmBudgetExceeded' });
+  expect(stuck.lastError!.message).toContain('monthly LLM budget');
+  expect(fake.requests.length).toBe(before);
+  const refused = await ledger(flowId);
+  expect(refused.map((r) => r.outcome)).toEqual(['budget_exceeded']);
+
+  expect((await platform.api('PATCH', `/tenants/${tenant}`, { key: platform.adminKey, body: { llmMonthlyBudgetUsd: 'lots' } })).status).toBe(400);
+  expect((await setBudget(5)).status).toBe(200);
+  expect((await platform.api('POST', `/flows/${flowId}/retry`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
+  expect((await platform.waitForFlow(flowId, settled)).status).toBe('completed');
+  const usage = await platform.api('GET', '/usage?groupBy=month', { tenant });
+  expect(usage.body.monthlyBudgetUsd).toBe(5);
+  expect(usage.body.totals.costUsd).toBeGreaterThan(0);
+  expect(usage.body.totals.costUsd).toBeLessThanOrEqual(5);
+});
+
+test('identical calls are served from the tenant cache: a second run of the same data pays nothing', async () => {
+  const tenant = newTenant();
+  const first = await startDiscovery(tenant);
+  expect((await platform.waitForFlow(first, settled)).status).toBe('completed');
+  const billedFirst = (await ledger(first)).filter((r) => !r.cached);
+  expect(billedFirst.length).toBeGreaterThan(0);
+
+  const before = fake.requests.length;
+  const second = await startDiscovery(tenant);
+  expect((await platform.waitForFlow(second, settled)).status).toBe('completed');
+  const rows = await ledger(second);
+  expect(rows.length).toBe(billedFirst.length);
+  expect(rows.every((r) => r.outcome === 'cache_hit' && r.cached && r.costUsd === 0)).toBe(true);
+  expect(fake.requests.length).toBe(before);
+
+  // The cache is per tenant: the same data elsewhere is asked afresh.
+  const elsewhere = await startDiscovery(newTenant());
+  expect((await platform.waitForFlow(elsewhere, settled)).status).toBe('completed');
+  expect((await ledger(elsewhere)).every((r) => !r.cached)).toBe(true);
+});
+
+test('reject-with-feedback reaches the agent prompt', async () => {
+  const tenant = newTenant();
+  const flowId = await startDiscovery(tenant, { autoApprove: false });
+  let state = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_input' || s.status === 'awaiting_approval');
+  if (state.status === 'awaiting_input') {
+    await platform.api('POST', `/flows/${flowId}/input`, { tenant, actor: 'alice', body: { data: { accept: true } } });
+    state = await platform.waitForFlow(flowId, (s) => s.pendingRequest?.phase === 'field_mapping');
+  }
+  const feedback = 'Column Owner holds the data-centre location, map Owner to location';
+  expect((await platform.api('POST', `/flows/${flowId}/reject`, { tenant, actor: 'bob', body: { feedback } })).status).toBe(202);
+  await platform.waitForFlow(flowId, (s) => phaseOf(s, 'field_mapping').runs === 2 && s.status === 'awaiting_approval');
+  const asked = requestsFor('field-mapping-resolver').filter((r) => r.text.includes(feedback));
+  expect(asked.length).toBeGreaterThanOrEqual(1);
+  expect(asked[0].text).toContain('Reviewer feedback on earlier runs of this phase');
+  await platform.api('POST', `/flows/${flowId}/cancel`, { tenant, actor: 'alice', body: {} });
+});
+
+test('pausing a flow aborts the in-flight model request; resume re-runs the phase', async () => {
+  const tenant = newTenant();
+  const before = requestsFor('move-group-namer').length;
+  let hung = false;
+  fake.script((req) => {
+    if (req.agent !== 'move-group-namer' || hung) return undefined;
+    hung = true;
+    return { kind: 'hang' };
+  });
+  const flowId = await startDiscovery(tenant);
+  await waitUntil(() => requestsFor('move-group-namer').length > before);
+  expect((await platform.api('POST', `/flows/${flowId}/pause`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
+  const paused = await platform.waitForFlow(flowId, (s) => s.status === 'paused' && phaseOf(s, 'dependency_analysis').status !== 'completed');
+  expect(paused.status).toBe('paused');
+  await waitUntil(() => requestsFor('move-group-namer')[before].aborted);
+  await waitUntil(async () => (await ledger(flowId, 'move-group-namer')).some((r) => r.outcome === 'aborted'));
+
+  expect((await platform.api('POST', `/flows/${flowId}/resume`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
+  const done = await platform.waitForFlow(flowId, settled);
+  expect(done.status).toBe('completed');
+  expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['aborted', 'ok']);
+});
+
+test("the tenant's past 7R overrides are given to the strategy agent as examples", async () => {
+  const tenant = newTenant();
+  const discovery = await startDiscovery(tenant);
+  expect((await platform.waitForFlow(discovery, settled)).status).toBe('completed');
+  await platform.db.db
+    .insert(strategyOverrides)
+    .values({ tenantId: tenant, flowId: `${tenant}.assessment.earlier`, applicationKey: 'app-legacy-crm', strategy: 'retain', reason: 'vendor contract runs to 2028', actor: 'carol' });
+  const start = await platform.api('POST', '/flows', { tenant, body: { flowType: 'assessment', input: { discoveryFlowId: discovery }, options: { autoApprove: true } } });
+  expect(start.status).toBe(201);
+  const done = await platform.waitForFlow(start.body.flowId, settled);
+  expect(done.status).toBe('completed');
+  const asked = requestsFor('strategy-advisor').filter((r) => r.text.includes('vendor contract runs to 2028'));
+  expect(asked).toHaveLength(1);
+  expect(asked[0].text).toContain('app-legacy-crm: a reviewer chose retain');
+  const artifact = await platform.api('GET', `/flows/${start.body.flowId}/phases/strategy_recommendation/artifact`, { tenant });
+  expect(artifact.body.data.provider).toBe('llm:gpt-4o-mini');
+  expect(artifact.body.data.pastOverridesUsed).toBe(1);
+});
+
+test('/usage rejects a bad grouping with the field and the rule', async () => {
+  const res = await platform.api('GET', '/usage?groupBy=week', { tenant: newTenant() });
+  expect(res.status).toBe(400);
+  expect(JSON.stringify(res.body)).toContain('groupBy');
+});
+
+describe('a worker that dies between the model answer and the artifact write', () => {
+  let crashPlatform: Platform;
+  beforeAll(async () => {
+    crashPlatform = await startPlatform({ worker: false, env: llmEnv });
+  });
+  afterAll(async () => {
+    await crashPlatform?.stop();
+  });
+
+  test('the retried activity is served from the cache: billed once', async () => {
+    const tenant = newTenant();
+    const flowId = await startDiscovery(tenant, { autoApprove: true, faults: [{ phase: 'dependency_analysis', failRuns: 1, kind: 'crash_after_llm_call' }] }, crashPlatform);
+    const first = crashPlatform.spawnWorkerProcess();
+    await exited(first);
+    expect(first.signalCode).toBe('SIGKILL');
+    const answered = await ledger(flowId, 'move-group-namer');
+    expect(answered.map((r) => r.outcome)).toEqual(['ok']);
+    const stored = await crashPlatform.db.db
+      .select({ id: phaseArtifacts.id })
+      .from(phaseArtifacts)
+      .where(and(eq(phaseArtifacts.flowId, flowId), eq(phaseArtifacts.phase, 'dependency_analysis')));
+    expect(stored).toHaveLength(0);
+
+    crashPlatform.spawnWorkerProcess();
+    const done = await crashPlatform.waitForFlow(flowId, settled, { tenant, timeoutMs: 120_000 });
+    expect(done.status).toBe('completed');
+    const rows = await ledger(flowId, 'move-group-namer');
+    expect(rows.filter((r) => !r.cached)).toHaveLength(1);
+    expect(rows.filter((r) => r.cached).map((r) => `${r.outcome}@${r.attempt}`)).toEqual(['cache_hit@2']);
+    const billed = rows.reduce((sum, r) => sum + r.costUsd, 0);
+    expect(billed).toBeCloseTo(COST_PER_CALL, 12);
+  });
+});
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
