@@ -224,9 +224,32 @@ export function buildProgram(): Command {
 
   program
     .command('usage')
-    .description('LLM usage and cost (not available yet)')
-    .action(() => {
-      throw new CliError('usage: the gateway has no LLM usage endpoint yet, so there is nothing to show', 2);
+    .description("the tenant's LLM calls, tokens and cost from the ledger")
+    .addOption(new Option('--by <grouping>', 'group by').choices(['flow', 'phase', 'agent', 'model', 'outcome', 'day', 'month']).default('flow'))
+    .option('--from <date>', 'from this ISO date or date-time (inclusive)')
+    .option('--to <date>', 'up to this ISO date or date-time (exclusive)')
+    .option('--flow <flowId>', 'only this flow')
+    .action(async (opts: { by: string; from?: string; to?: string; flow?: string }) => {
+      const query = new URLSearchParams({ groupBy: opts.by });
+      if (opts.from) query.set('from', opts.from);
+      if (opts.to) query.set('to', opts.to);
+      if (opts.flow) query.set('flowId', opts.flow);
+      const body = await api().request('GET', `/usage?${query}`);
+      const usd = (n: number) => `$${n.toFixed(4)}`;
+      out(body, () => {
+        const rows = [...body.rows, { key: 'TOTAL', ...body.totals }];
+        const budget = body.monthlyBudgetUsd === null ? 'no monthly budget' : `monthly budget $${body.monthlyBudgetUsd}`;
+        return `${table<any>(rows, [
+          [opts.by.toUpperCase(), (r) => r.key],
+          ['CALLS', (r) => r.calls],
+          ['BILLED', (r) => r.billedCalls],
+          ['CACHED', (r) => r.cacheHits],
+          ['FAILED', (r) => r.failedCalls],
+          ['TOKENS IN', (r) => r.tokensIn],
+          ['TOKENS OUT', (r) => r.tokensOut],
+          ['COST', (r) => usd(r.costUsd)],
+        ])}\n${budget}`;
+      });
     });
 
   // administration (admin keys)
@@ -244,6 +267,15 @@ export function buildProgram(): Command {
     .action(async () => {
       const body = await api().request('GET', '/tenants');
       out(body, () => table<any>(body.tenants, [['ID', (t) => t.id], ['NAME', (t) => t.name], ['BY', (t) => t.createdBy], ['CREATED', (t) => t.createdAt]]));
+    });
+  tenants
+    .command('budget <id> <usd>')
+    .description("set a tenant's monthly LLM budget in USD ('none' removes it)")
+    .action(async (id: string, usd: string) => {
+      const value = usd === 'none' ? null : Number(usd);
+      if (value !== null && !(Number.isFinite(value) && value >= 0)) throw new CliError(`budget: '${usd}' is not a non-negative number or 'none'`, 2);
+      const row = await api().request('PATCH', `/tenants/${encodeURIComponent(id)}`, { body: { llmMonthlyBudgetUsd: value } });
+      out(row, () => `tenant ${row.id}: monthly LLM budget ${row.llmMonthlyBudgetUsd === null ? 'removed' : `$${row.llmMonthlyBudgetUsd}`}`);
     });
   const keys = program.command('keys').description('API keys (admin key)');
   keys

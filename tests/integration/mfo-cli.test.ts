@@ -133,7 +133,7 @@ test('admin: create a tenant, issue a key that then works, list and revoke it', 
   expect(revoked.stderr).toMatch(/^error 401: /);
 });
 
-test('errors: validation issues, bad JSON options, an unreachable gateway and the missing usage endpoint', async () => {
+test('errors: validation issues, bad JSON options, an unreachable gateway, a bad grouping or budget', async () => {
   const invalid = await mfo(['tenants', 'create', 'Not A Slug', 'x'], { key: platform.adminKey });
   expect(invalid.code).toBe(1);
   expect(invalid.stderr).toMatch(/^error 400: /);
@@ -147,8 +147,25 @@ test('errors: validation issues, bad JSON options, an unreachable gateway and th
   expect(down.code).toBe(1);
   expect(down.stderr).toMatch(/cannot reach the gateway at http:\/\/127\.0\.0\.1:59999: connection refused/);
 
-  const usage = await mfo(['usage']);
-  expect(usage.code).toBe(2);
-  expect(usage.stdout).toBe('');
-  expect(usage.stderr).toMatch(/no LLM usage endpoint/);
+  const usage = await mfo(['usage', '--by', 'week']);
+  expect(usage.code).toBe(1);
+  expect(usage.stderr).toMatch(/argument 'week' is invalid/);
+  const budget = await mfo(['tenants', 'budget', tenant, 'lots'], { key: platform.adminKey });
+  expect(budget.code).toBe(2);
+  expect(budget.stderr).toContain("'lots' is not a non-negative number");
+});
+
+test('usage and budgets: a table by default, JSON for scripts', async () => {
+  const set = await mfo(['tenants', 'budget', tenant, '12.5'], { key: platform.adminKey });
+  expect(set.code).toBe(0);
+  expect(set.stdout).toContain(`tenant ${tenant}: monthly LLM budget $12.5`);
+  const usage = json(await mfo(['usage', '--by', 'model', '--json']));
+  expect(usage).toMatchObject({ tenantId: tenant, groupBy: 'model', monthlyBudgetUsd: 12.5 });
+  // This suite's worker answers with the offline rules provider: no model calls, so nothing billed.
+  expect(usage.totals).toMatchObject({ calls: 0, costUsd: 0 });
+  const table = await mfo(['usage', '--by', 'phase']);
+  expect(table.code).toBe(0);
+  expect(table.stdout).toMatch(/^PHASE\s+CALLS\s+BILLED\s+CACHED\s+FAILED\s+TOKENS IN\s+TOKENS OUT\s+COST/m);
+  expect(table.stdout).toMatch(/^TOTAL\s+0\s+0/m);
+  expect(table.stdout).toContain('monthly budget $12.5');
 });
