@@ -17,7 +17,7 @@ import type { Logger } from '../../config/logger';
 import type { Database } from '../../db';
 import { PhaseFailureType } from '../../workflows/messages';
 import { classifyLlmError, MalformedResponseError } from './llm-errors';
-import { cacheKeyOf, LlmLedger, type CallSite, type LlmCallOutcome } from './ledger';
+import { cacheKeyOf, LlmLedger, type CallSite, type LedgerEntry, type LlmCallOutcome } from './ledger';
 import { LlmPriceList } from './pricing';
 import { OFFLINE_PROVIDER_NAME, type AgentDefinition, type AgentProvider, type AgentResult, type AgentRun, type AgentTool } from './provider';
 
@@ -152,7 +152,7 @@ export class LlmAgentProvider implements AgentProvider {
     const started = Date.now();
     const hit = await this.ledger.cached<ChatCompletion>(site.tenantId, cacheKey);
     if (hit) {
-      await this.ledger.record(site, { model, outcome: 'cache_hit', cached: true, latencyMs: Date.now() - started, cacheKey, detail: 'served from the tenant cache: not billed' });
+      await this.account(site, { model, outcome: 'cache_hit', cached: true, latencyMs: Date.now() - started, cacheKey, detail: 'served from the tenant cache: not billed' });
       return { completion: hit, verdict: assess(hit) };
     }
     await this.enforceBudget(site, request, cacheKey);
@@ -168,11 +168,11 @@ export class LlmAgentProvider implements AgentProvider {
     } catch (err) {
       const latencyMs = Date.now() - started;
       if (ctx.cancellationSignal.aborted) {
-        await this.ledger.record(site, { model, outcome: 'aborted', latencyMs, cacheKey, detail: 'the flow was paused or cancelled' });
+        await this.account(site, { model, outcome: 'aborted', latencyMs, cacheKey, detail: 'the flow was paused or cancelled' });
         throw ctx.cancellationSignal.reason ?? err;
       }
       const classified = classifyLlmError(err, this.config.MFO_LLM_RETRY_AFTER_CAP_SECONDS * 1000, { latencyMs, timeoutMs: this.config.MFO_LLM_TIMEOUT_MS });
-      await this.ledger.record(site, { model, outcome: classified.outcome, latencyMs, cacheKey, detail: classified.detail });
+      await this.account(site, { model, outcome: classified.outcome, latencyMs, cacheKey, detail: classified.detail });
       this.logger.warn({ ...site, model, outcome: classified.outcome }, classified.detail);
       throw classified.failure;
     } finally {
@@ -188,13 +188,19 @@ export class LlmAgentProvider implements AgentProvider {
     const detail = [verdict.kind === 'problem' ? verdict.problem : null, completion.usage ? null : 'the endpoint reported no token usage', priced]
       .filter(Boolean)
       .join('; ');
-    await this.ledger.recordAnswer(site, { model, outcome, tokensIn, tokensOut, costUsd, latencyMs: Date.now() - started, cacheKey, detail: detail || null }, completion);
-    countUsage(site.agent, model, tokensIn, tokensOut, costUsd);
+    await this.account(site, { model, outcome, tokensIn, tokensOut, costUsd, latencyMs: Date.now() - started, cacheKey, detail: detail || null }, completion);
     if (run.crashAfterCall && site.attempt === 1) {
       this.logger.warn(site, 'fault injection: killing the worker after a recorded model answer');
       process.kill(process.pid, 'SIGKILL');
     }
     return { completion, verdict };
+  }
+
+  /** Ledger row (with the cached answer, when there is one) and the worker's Prometheus counters, together. */
+  private async account(site: CallSite, entry: LedgerEntry, response?: ChatCompletion): Promise<void> {
+    if (response) await this.ledger.recordAnswer(site, entry, response);
+    else await this.ledger.record(site, entry);
+    countCall(site.agent, entry);
   }
 
   private async enforceBudget(site: CallSite, request: ChatCompletionCreateParamsNonStreaming, cacheKey: string): Promise<void> {
@@ -204,7 +210,7 @@ export class LlmAgentProvider implements AgentProvider {
     const estimate = this.pricing.cost(String(request.model), Math.ceil(JSON.stringify(request.messages).length / 4), request.max_tokens ?? 0);
     if (spentUsd + estimate <= limitUsd) return;
     const detail = `tenant ${site.tenantId} has spent $${spentUsd.toFixed(4)} of its $${limitUsd.toFixed(2)} monthly LLM budget; this call could cost up to $${estimate.toFixed(4)}`;
-    await this.ledger.record(site, { model: String(request.model), outcome: 'budget_exceeded', latencyMs: 0, cacheKey, detail });
+    await this.account(site, { model: String(request.model), outcome: 'budget_exceeded', latencyMs: 0, cacheKey, detail });
     throw ApplicationFailure.create({
       type: PhaseFailureType.llmBudgetExceeded,
       message: `${detail}. Raise the budget (PATCH /api/v1/tenants/${site.tenantId}) and retry the phase.`,
@@ -278,10 +284,13 @@ function judge<T>(completion: ChatCompletion, schema: z.ZodType<T>): Verdict<T> 
 }
 
 /** Prometheus counters on the worker's exporter; cost in micro-dollars because SDK counters are integers. */
-function countUsage(agent: string, model: string, tokensIn: number, tokensOut: number, costUsd: number): void {
+function countCall(agent: string, entry: LedgerEntry): void {
   const meter = Context.current().metricMeter;
+  const { model, outcome } = entry;
+  meter.createCounter('mfo_llm_calls', 'calls', 'LLM calls by agent, model and outcome (cache_hit = not billed)').add(1, { agent, model, outcome });
+  if (!entry.tokensIn && !entry.tokensOut) return;
   const tokens = meter.createCounter('mfo_llm_tokens', 'tokens', 'LLM tokens billed, by agent, model and direction');
-  tokens.add(tokensIn, { agent, model, direction: 'in' });
-  tokens.add(tokensOut, { agent, model, direction: 'out' });
-  meter.createCounter('mfo_llm_cost_microusd', 'microusd', 'LLM cost billed in millionths of a USD').add(Math.round(costUsd * 1e6), { agent, model });
+  tokens.add(entry.tokensIn ?? 0, { agent, model, direction: 'in' });
+  tokens.add(entry.tokensOut ?? 0, { agent, model, direction: 'out' });
+  meter.createCounter('mfo_llm_cost_microusd', 'microusd', 'LLM cost billed, in millionths of a USD').add(Math.round((entry.costUsd ?? 0) * 1e6), { agent, model });
 }

@@ -143,6 +143,9 @@ test('npm start: whole platform on embedded defaults, clean Ctrl-C, state surviv
     // Worker metrics from the SDK's Prometheus exporter: per-phase activity latency, by activity type.
     const workerMetrics = await (await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`)).text();
     expect(workerMetrics).toMatch(/temporal_activity_execution_latency\S*\{[^}]*activity_type="discoveryDataImport"/);
+    // …and the platform's own: flows ended by type and status, phase durations by flow type and phase.
+    expect(workerMetrics).toMatch(/mfo_flows_ended\S*\{[^}]*flow_type="discovery"[^}]*\} 1\b|mfo_flows_ended\S*\{[^}]*status="completed"[^}]*\} 1\b/);
+    expect(workerMetrics).toMatch(/mfo_phase_duration\S*_count\{[^}]*phase="dependency_analysis"/);
     // JSON logs carry tenant and flow id.
     const logLines = first.output.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     expect(logLines.some((l) => l.flowId === started.body.flowId && l.tenantId === 'default' && l.phase === 'asset_inventory')).toBe(true);

@@ -326,8 +326,9 @@ test('/usage rejects a bad grouping with the field and the rule', async () => {
 
 describe('a worker that dies between the model answer and the artifact write', () => {
   let crashPlatform: Platform;
+  const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
   beforeAll(async () => {
-    crashPlatform = await startPlatform({ worker: false, env: llmEnv });
+    crashPlatform = await startPlatform({ worker: false, env: { ...llmEnv, MFO_WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}` } });
   });
   afterAll(async () => {
     await crashPlatform?.stop();
@@ -355,6 +356,18 @@ describe('a worker that dies between the model answer and the artifact write', (
     expect(rows.filter((r) => r.cached).map((r) => `${r.outcome}@${r.attempt}`)).toEqual(['cache_hit@2']);
     const billed = rows.reduce((sum, r) => sum + r.costUsd, 0);
     expect(billed).toBeCloseTo(COST_PER_CALL, 12);
+
+    // The surviving worker's Prometheus exporter counted its call as a cache hit, and billed no tokens for it.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/mfo_llm_calls\S*\{[^}]*outcome="cache_hit"[^}]*\} 1\b/);
+    expect(metrics).not.toMatch(/mfo_llm_tokens\S*\{[^}]*agent="move-group-namer"/);
+
+    // A flow of another tenant on the same worker is billed: tokens and cost appear, per agent and model.
+    const other = await startDiscovery(newTenant(), { autoApprove: true }, crashPlatform);
+    expect((await crashPlatform.waitForFlow(other, settled, { timeoutMs: 60_000 })).status).toBe('completed');
+    const after = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(after).toMatch(new RegExp(`mfo_llm_tokens\\S*\\{[^}]*agent="move-group-namer"[^}]*direction="in"[^}]*\\} ${DEFAULT_USAGE.prompt}\\b`));
+    expect(after).toMatch(/mfo_llm_cost_microusd\S*\{[^}]*agent="move-group-namer"[^}]*\} 270\b/);
   });
 });
 
