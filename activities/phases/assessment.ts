@@ -119,15 +119,15 @@ export function createAssessmentPhases(deps: ActivityDeps) {
   }
 
   async function assessmentStrategy(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runAgentPhaseOnce(deps, input, async (tx) => {
-      const inv = await inventory(tx, input);
-      const ready = await readiness(tx, input, inv);
-      const complex = await complexity(tx, input, inv);
-      const risk = await earlier<AppRisk[]>(tx, input, 'risk_assessment', () =>
+    return runAgentPhaseOnce(deps, input, async (db) => {
+      const inv = await inventory(db, input);
+      const ready = await readiness(db, input, inv);
+      const complex = await complexity(db, input, inv);
+      const risk = await earlier<AppRisk[]>(db, input, 'risk_assessment', () =>
         assessRisk(inv.applications, inv.assets, inv.dependencies, ready, complex),
       );
       // Reviewers' overrides from this tenant's earlier assessments are the examples later runs learn from.
-      const past = await tx
+      const past = await db
         .select()
         .from(strategyOverrides)
         .where(and(eq(strategyOverrides.tenantId, input.tenantId), ne(strategyOverrides.flowId, input.flowId)));
@@ -137,7 +137,7 @@ export function createAssessmentPhases(deps: ActivityDeps) {
         inv.assets,
         inv.dependencies,
         ready,
-        await compliance(tx, input, inv),
+        await compliance(db, input, inv),
         complex,
         risk,
         pastOverrides,

@@ -141,12 +141,12 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
   }
 
   async function discoveryDataValidation(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runAgentPhaseOnce(deps, input, async (tx) => {
-      const imported = await loadArtifact<ImportArtifact>(tx, input.tenantId, input.artifacts.data_import, 'data_import');
+    return runAgentPhaseOnce(deps, input, async (db) => {
+      const imported = await loadArtifact<ImportArtifact>(db, input.tenantId, input.artifacts.data_import, 'data_import');
       const human = input.humanInput ?? {};
       const excludedRows = Array.isArray(human.excludeRows) ? human.excludeRows.filter(Number.isInteger) : [];
       const accepted = human.accept === true;
-      const rows = await loadRows(tx, input.tenantId, imported.importId, excludedRows);
+      const rows = await loadRows(db, input.tenantId, imported.importId, excludedRows);
       heartbeat();
       const profile = profileData(imported.columns, rows);
       const critical = profile.issues.filter((i) => i.severity === 'critical');
@@ -171,8 +171,8 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
   }
 
   async function discoveryFieldMapping(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runAgentPhaseOnce(deps, input, async (tx) => {
-      const { imported, rows } = await validatedRows(tx, input);
+    return runAgentPhaseOnce(deps, input, async (db) => {
+      const { imported, rows } = await validatedRows(db, input);
       const suggested = suggestMapping(imported.columns, rows);
       const feedback = input.feedback.map((f) => f.text);
       const resolved = await agents.run(fieldMappingResolver, agentRun(deps, input, { mapping: suggested, columns: imported.columns, rows }));
@@ -261,16 +261,16 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
   }
 
   async function discoveryDependencyAnalysis(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runAgentPhaseOnce(deps, input, async (tx) => {
+    return runAgentPhaseOnce(deps, input, async (db) => {
       const scope = (t: typeof assets | typeof applications | typeof dependencies) =>
         and(eq(t.tenantId, input.tenantId), eq(t.flowId, input.flowId));
-      const assetRows = await tx.select({ attributes: assets.attributes }).from(assets).where(scope(assets)).orderBy(asc(assets.key));
-      const appRows = await tx
+      const assetRows = await db.select({ attributes: assets.attributes }).from(assets).where(scope(assets)).orderBy(asc(assets.key));
+      const appRows = await db
         .select({ attributes: applications.attributes })
         .from(applications)
         .where(scope(applications))
         .orderBy(asc(applications.key));
-      const edges = await tx
+      const edges = await db
         .select({ from: dependencies.fromKey, to: dependencies.toKey })
         .from(dependencies)
         .where(scope(dependencies))

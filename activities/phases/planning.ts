@@ -70,10 +70,10 @@ export function createPlanningPhases(deps: ActivityDeps) {
     loadArtifact<WavePlanArtifact>(tx, input.tenantId, input.artifacts.wave_planning, 'wave_planning');
 
   async function planningWaves(input: PhaseActivityInput): Promise<PhaseActivityResult> {
-    return runAgentPhaseOnce(deps, input, async (tx) => {
+    return runAgentPhaseOnce(deps, input, async (db) => {
       const assessmentFlowId = flowRef(input, 'assessmentFlowId');
-      const inv = await loadInventory(tx, input.tenantId, inventoryFlowId(input));
-      const assessed = await latestArtifact<StrategyArtifact>(tx, input.tenantId, assessmentFlowId, 'strategy_recommendation');
+      const inv = await loadInventory(db, input.tenantId, inventoryFlowId(input));
+      const assessed = await latestArtifact<StrategyArtifact>(db, input.tenantId, assessmentFlowId, 'strategy_recommendation');
       const strategies = assessed.recommendations.map((r) => ({ applicationKey: r.applicationKey, strategy: r.strategy }));
       const moving = new Set(strategies.filter((s) => !STAYING.includes(s.strategy)).map((s) => s.applicationKey));
       const apps: CanonicalApplication[] = inv.applications.filter((a) => moving.has(a.key));

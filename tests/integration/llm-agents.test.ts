@@ -12,8 +12,9 @@ import { briefOf, DEFAULT_USAGE, startFakeOpenAi, type FakeOpenAi } from '../sup
 import { startPlatform, type Platform } from './harness';
 
 const csv = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cmdb.csv'), 'utf8');
-// gpt-4o-mini list price: $0.15 / $0.60 per million tokens in / out.
+// List prices per million tokens in / out: gpt-4o-mini $0.15 / $0.60 (the default model), gpt-4.1-mini $0.40 / $1.60.
 const COST_PER_CALL = (DEFAULT_USAGE.prompt * 0.15 + DEFAULT_USAGE.completion * 0.6) / 1_000_000;
+const RESOLVER_COST_PER_CALL = (DEFAULT_USAGE.prompt * 0.4 + DEFAULT_USAGE.completion * 1.6) / 1_000_000;
 
 let fake: FakeOpenAi;
 let platform: Platform;
@@ -26,6 +27,7 @@ beforeAll(async () => {
     OPENAI_BASE_URL: fake.url,
     OPENAI_API_KEY: 'sk-test',
     MFO_LLM_MODEL: 'gpt-4o-mini',
+    MFO_LLM_AGENT_MODELS: 'field-mapping-resolver=gpt-4.1-mini',
     MFO_LLM_TIMEOUT_MS: '4000',
     MFO_LLM_RETRY_AFTER_CAP_SECONDS: '1',
   };
@@ -90,9 +92,15 @@ test('tool calls reach the tenant data; answers are validated, stored, labelled 
 
   const rows = await ledger(flowId);
   expect(rows.length).toBeGreaterThanOrEqual(2);
-  expect(rows.every((r) => r.outcome === 'ok' && !r.cached && r.tenantId === tenant && r.model === 'gpt-4o-mini')).toBe(true);
+  expect(rows.every((r) => r.outcome === 'ok' && !r.cached && r.tenantId === tenant)).toBe(true);
   expect(rows.every((r) => r.tokensIn === DEFAULT_USAGE.prompt && r.tokensOut === DEFAULT_USAGE.completion)).toBe(true);
-  expect(rows.every((r) => Math.abs(r.costUsd - COST_PER_CALL) < 1e-12)).toBe(true);
+  // The per-agent model override: the resolver ran on gpt-4.1-mini and was priced as such; the rest on the default.
+  const resolver = rows.filter((r) => r.agent === 'field-mapping-resolver');
+  expect(resolver.length).toBeGreaterThan(0);
+  expect(resolver.every((r) => r.model === 'gpt-4.1-mini' && Math.abs(r.costUsd - RESOLVER_COST_PER_CALL) < 1e-12)).toBe(true);
+  const others = rows.filter((r) => r.agent !== 'field-mapping-resolver');
+  expect(others.every((r) => r.model === 'gpt-4o-mini' && Math.abs(r.costUsd - COST_PER_CALL) < 1e-12)).toBe(true);
+  expect(requestsFor('field-mapping-resolver').at(-1)!.body.model).toBe('gpt-4.1-mini');
 
   // Agent phases ran on the agent task queue (whose rate limit is the provider quota); the others on the flow queue.
   const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
@@ -108,7 +116,7 @@ test('tool calls reach the tenant data; answers are validated, stored, labelled 
   const usage = await platform.api('GET', `/usage?groupBy=phase&flowId=${flowId}`, { tenant, role: 'viewer' });
   expect(usage.status).toBe(200);
   expect(usage.body.totals.billedCalls).toBe(rows.length);
-  expect(usage.body.totals.costUsd).toBeCloseTo(rows.length * COST_PER_CALL, 12);
+  expect(usage.body.totals.costUsd).toBeCloseTo(others.length * COST_PER_CALL + resolver.length * RESOLVER_COST_PER_CALL, 12);
   const byPhase = Object.fromEntries(usage.body.rows.map((r: { key: string; calls: number }) => [r.key, r.calls]));
   expect(byPhase.dependency_analysis).toBe(2);
   // Another tenant sees none of it.
