@@ -307,7 +307,7 @@ test('pausing a flow aborts the in-flight model request; resume re-runs the phas
   expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['aborted', 'ok']);
 });
 
-test("the tenant's past 7R overrides are given to the strategy agent as examples", async () => {
+test("the tenant's past 7R overrides are given to the strategy agent as examples; every flow's agents answer through the model", async () => {
   const tenant = newTenant();
   const discovery = await startDiscovery(tenant);
   expect((await platform.waitForFlow(discovery, settled)).status).toBe('completed');
@@ -324,6 +324,30 @@ test("the tenant's past 7R overrides are given to the strategy agent as examples
   const artifact = await platform.api('GET', `/flows/${start.body.flowId}/phases/strategy_recommendation/artifact`, { tenant });
   expect(artifact.body.data.provider).toBe('llm:gpt-4o-mini');
   expect(artifact.body.data.pastOverridesUsed).toBe(1);
+  const debt = await platform.api('GET', `/flows/${start.body.flowId}/phases/tech_debt_assessment/artifact`, { tenant });
+  expect(debt.body.data.provider).toBe('llm:gpt-4o-mini');
+
+  // Planning's wave-namer and FinOps' prioritiser answer through the model too; FinOps budgets the tenant's LLM spend.
+  const planning = await platform.api('POST', `/flows/${start.body.flowId}/successors`, {
+    tenant,
+    body: { flowType: 'planning', input: { startDate: '2027-01-04', maxAppsPerWave: 6 }, options: { autoApprove: true } },
+  });
+  expect(planning.status).toBe(201);
+  expect((await platform.waitForFlow(planning.body.flowId, settled)).status).toBe('completed');
+  const waves = (await platform.api('GET', `/flows/${planning.body.flowId}/phases/wave_planning/artifact`, { tenant })).body.data;
+  expect(waves.provider).toBe('llm:gpt-4o-mini');
+  expect(waves.waveNames.map((w: { name: string }) => w.name)).toEqual(waves.plan.waves.map((w: { number: number }) => `Model wave ${w.number}`));
+
+  const finops = await platform.api('POST', '/flows', { tenant, body: { flowType: 'finops', input: { discoveryFlowId: discovery, months: 3 }, options: { autoApprove: true } } });
+  expect(finops.status).toBe(201);
+  expect((await platform.waitForFlow(finops.body.flowId, settled)).status).toBe('completed');
+  const savings = (await platform.api('GET', `/flows/${finops.body.flowId}/phases/optimization_identification/artifact`, { tenant })).body.data;
+  expect(savings.provider).toBe('llm:gpt-4o-mini');
+  expect(savings.optimisations.map((o: { rank: number }) => o.rank)).toEqual(savings.optimisations.map((_: unknown, i: number) => i + 1));
+  const budget = (await platform.api('GET', `/flows/${finops.body.flowId}/phases/budget_planning/artifact`, { tenant })).body.data;
+  expect(budget.llmSpendSource).toBe('LLM ledger, last 30 days');
+  const spent = (await platform.api('GET', '/usage?groupBy=month', { tenant })).body.totals.costUsd;
+  expect(spent).toBeGreaterThan(0);
 });
 
 test('/usage rejects a bad grouping with the field and the rule', async () => {
