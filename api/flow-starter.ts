@@ -4,6 +4,7 @@
  * Nothing is started unless all of that holds.
  */
 import { and, eq } from 'drizzle-orm';
+import createHttpError from 'http-errors';
 import type { Database } from '../db';
 import { imports } from '../db/schema';
 import { FLOW_CATALOG, FLOW_TYPES, successorOf, type FlowType } from '../workflows/catalog';
@@ -59,8 +60,10 @@ export class FlowStarter {
     let state: FlowState;
     try {
       state = await this.flows.state(tenantId, id);
-    } catch {
-      throw badRequest([{ field, rule: 'exists', message: `flow ${id} does not exist` }]);
+    } catch (err) {
+      // Only a missing flow is the caller's mistake; a flow that cannot be read right now (503) stays a 503.
+      if (createHttpError.isHttpError(err) && err.status === 404) throw badRequest([{ field, rule: 'exists', message: `flow ${id} does not exist` }]);
+      throw err;
     }
     if (state.flowType !== predecessor.flowType) {
       throw badRequest([{ field, rule: 'flow_type', message: `flow ${id} is a ${state.flowType} flow, not ${predecessor.flowType}` }]);

@@ -19,6 +19,8 @@ export interface ServiceEnv {
   workflowBundle?: string;
   adminKey?: string;
   faultInjection?: boolean;
+  /** The agent queue's rate limit (MFO_AGENT_REQUESTS_PER_MINUTE); unset = the default. */
+  agentRequestsPerMinute?: number;
   logLevel?: string;
 }
 
@@ -32,6 +34,7 @@ function processEnv(env: ServiceEnv, extra: Record<string, string>): NodeJS.Proc
     MFO_WORKFLOW_BUNDLE: env.workflowBundle,
     MFO_ADMIN_KEY: env.adminKey,
     MFO_FAULT_INJECTION: env.faultInjection ? 'true' : 'false',
+    MFO_AGENT_REQUESTS_PER_MINUTE: env.agentRequestsPerMinute?.toString(),
     LOG_LEVEL: env.logLevel ?? 'warn',
     // Benchmarks and fault suites drive one key hard; the per-key guard is not what they measure.
     MFO_RATE_LIMIT_PER_MINUTE: '1000000',

@@ -1,0 +1,23 @@
+/** Workflow bundles built once per run and handed to every worker process, so no worker bundles at start-up. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
+
+export interface Bundles {
+  /** The platform's workflows (the phase engine), with the failure converter that encrypts failures. */
+  platform: string;
+  /** The raw baseline (bench/raw/workflows.ts), default converters. */
+  raw: string;
+}
+
+const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
+
+export async function buildBundles(dir: string): Promise<Bundles> {
+  const platform = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quiet });
+  const raw = await bundleWorkflowCode({ workflowsPath: require.resolve('../raw/workflows'), logger: quiet });
+  const bundles = { platform: path.join(dir, 'platform-workflows.js'), raw: path.join(dir, 'raw-workflows.js') };
+  fs.writeFileSync(bundles.platform, platform.code);
+  fs.writeFileSync(bundles.raw, raw.code);
+  return bundles;
+}

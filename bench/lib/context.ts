@@ -1,0 +1,122 @@
+/**
+ * Everything the scenarios share in one run: the servers, the bundles, the real gateway process, a platform worker
+ * process and a raw-baseline worker process (each on its own task queue), and clients to drive and observe them.
+ * Load generator, gateway and workers run on separate event loops, as they would in production.
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { openDatabase, type DatabaseHandle } from '../../db';
+import { flowDataConverter } from '../../security/data-converter';
+import { generateKeySpec } from '../../security/payload-codec';
+import { generateInventory } from '../../tests/fixtures/generate';
+import { apiClient, operatorKey, type ApiClient } from '../../tests/support/api-client';
+import { spawnService, startGateway, waitForWorker, type GatewayProcess, type ServiceEnv, type ServiceProcess } from '../../tests/support/processes';
+import { buildBundles, type Bundles } from './bundles';
+import { startEnvironment, type BenchEnvironment } from './environment';
+
+/** `noop`: the real engine with no-op phase activities (orchestration only); `real`: `npm run worker` itself. */
+export type PlatformWorkerKind = 'noop' | 'real';
+
+/**
+ * The agent queue's rate limit is an LLM provider's quota (default 600 requests/min, which caps Discovery, with
+ * three agent phases, at 3.3 flows/s). Orchestration is measured without it; scenario 3 also shows the default.
+ */
+export const UNTHROTTLED_AGENT_REQUESTS_PER_MINUTE = 1_000_000;
+
+export interface BenchContext {
+  quick: boolean;
+  env: BenchEnvironment;
+  bundles: Bundles;
+  connection: Connection;
+  /** Decrypts platform payloads: for observing flows (results, histories), never on the measured path. */
+  platformClient: Client;
+  /** Plain client: the raw baseline is driven through it directly. */
+  rawClient: Client;
+  db: DatabaseHandle;
+  gateway: GatewayProcess;
+  api: ApiClient;
+  tenant: string;
+  /** A 20-server import: Discovery flows need one to start; flows on no-op activities never read it. */
+  importId: string;
+  queues: { platform: string; raw: string };
+  platformService: ServiceEnv;
+  /** Runs the platform worker of this kind (and agent rate limit), stopping another one first. */
+  usePlatformWorker(kind: PlatformWorkerKind, agentRequestsPerMinute?: number): Promise<void>;
+  /** The processes of this run by role (for CPU accounting); `runner` is this process. */
+  processes(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function createContext(options: { quick: boolean }): Promise<BenchContext> {
+  const env = await startEnvironment({ databaseUrl: process.env.DATABASE_URL });
+  const bundles = await buildBundles(env.tempDir);
+  const payloadKeys = generateKeySpec('bench');
+  const queues = { platform: 'bench-platform', raw: 'bench-raw' };
+  const platformService: ServiceEnv = {
+    temporalAddress: env.temporalAddress,
+    databaseUrl: env.databaseUrl,
+    taskQueue: queues.platform,
+    payloadKeys,
+    workflowBundle: bundles.platform,
+  };
+  const rawService: ServiceEnv = { ...platformService, taskQueue: queues.raw, workflowBundle: bundles.raw };
+
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const platformClient = new Client({ connection, dataConverter: flowDataConverter(payloadKeys) });
+  const rawClient = new Client({ connection });
+  const db = await openDatabase({ databaseUrl: env.databaseUrl, pgliteDir: 'memory://', poolSize: 2 });
+
+  const startWorker = async (entry: string, service: ServiceEnv): Promise<ServiceProcess> => {
+    const worker = spawnService(entry, service);
+    await waitForWorker(connection, service.taskQueue, worker.child.pid!);
+    return worker;
+  };
+  const rawWorker = await startWorker('bench/workers/raw-worker.ts', rawService);
+  let platformWorker: { key: string; process: ServiceProcess } | null = null;
+
+  const gateway = await startGateway(platformService);
+  const tenant = 'bench';
+  const api = apiClient(gateway.baseUrl, await operatorKey(db.db, tenant, 'bench'));
+  const upload = await api.request('POST', '/imports?filename=bench.csv', generateInventory({ seed: 1, servers: 20, applications: 4 }).cmdbCsv);
+  if (upload.status !== 201) throw new Error(`bench import failed: ${upload.status} ${JSON.stringify(upload.body)}`);
+
+  const context: BenchContext = {
+    quick: options.quick,
+    env,
+    bundles,
+    connection,
+    platformClient,
+    rawClient,
+    db,
+    gateway,
+    api,
+    tenant,
+    importId: upload.body.id,
+    queues,
+    platformService,
+    async usePlatformWorker(kind, agentRequestsPerMinute = UNTHROTTLED_AGENT_REQUESTS_PER_MINUTE) {
+      const key = `${kind}/${agentRequestsPerMinute}`;
+      if (platformWorker?.key === key) return;
+      await platformWorker?.process.stop();
+      const entry = kind === 'noop' ? 'bench/workers/noop-platform-worker.ts' : path.join('workers', 'main.ts');
+      platformWorker = { key, process: await startWorker(entry, { ...platformService, agentRequestsPerMinute }) };
+    },
+    processes: () => ({
+      ...env.pids,
+      gateway: gateway.child.pid!,
+      platformWorker: platformWorker!.process.child.pid!,
+      rawWorker: rawWorker.child.pid!,
+      runner: process.pid,
+    }),
+    async stop() {
+      await platformWorker?.process.stop();
+      await rawWorker.stop();
+      await gateway.stop();
+      await connection.close();
+      await db.close();
+      await env.stop();
+    },
+  };
+  await context.usePlatformWorker('noop');
+  return context;
+}

@@ -1,0 +1,58 @@
+/**
+ * CPU time per process group, from /proc (Linux): the profile that says which process a scenario saturates.
+ * A group is a root pid and its descendants (PostgreSQL's backends, …), except descendants that are roots of
+ * groups of their own (the runner's child processes).
+ */
+import fs from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux we run on
+
+interface ProcStat {
+  ppid: number;
+  cpuTicks: number;
+}
+
+function readStat(pid: number): ProcStat | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces and parentheses; fields after the last ')' are fixed.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // utime + stime, plus cutime + cstime so children that exited (PostgreSQL backends) still count.
+    return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) };
+  } catch {
+    return null;
+  }
+}
+
+function groupTicks(root: number, all: Map<number, ProcStat>, otherRoots: Set<number>): number {
+  let ticks = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    const stat = all.get(pid);
+    if (!stat) continue;
+    ticks += stat.cpuTicks;
+    for (const [child, s] of all) if (s.ppid === pid && !otherRoots.has(child)) stack.push(child);
+  }
+  return ticks;
+}
+
+/** CPU seconds used so far by each named group. */
+export function cpuSeconds(groups: Record<string, number>): Record<string, number> {
+  const all = new Map<number, ProcStat>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat) all.set(Number(entry), stat);
+  }
+  const roots = new Set(Object.values(groups));
+  return Object.fromEntries(Object.entries(groups).map(([name, pid]) => [name, groupTicks(pid, all, roots) / TICKS_PER_SECOND]));
+}
+
+/** Measures CPU seconds each group spends while `work` runs. */
+export async function cpuDuring<T>(groups: Record<string, number>, work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+  const before = cpuSeconds(groups);
+  const result = await work();
+  const after = cpuSeconds(groups);
+  return { result, cpu: Object.fromEntries(Object.keys(groups).map((k) => [k, after[k] - before[k]])) };
+}

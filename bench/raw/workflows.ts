@@ -1,0 +1,42 @@
+/**
+ * The raw-Temporal baseline: a plain workflow of the same shape as a platform flow (N phases in sequence, an
+ * optional approval gate after one of them), each phase a no-op activity with the engine's activity options.
+ * No search attributes, no state object, no encryption: what Temporal itself costs for that shape.
+ * Bundled on its own and run on its own task queue.
+ */
+import * as wf from '@temporalio/workflow';
+import type { RawActivities } from './activities';
+
+const { rawPhase } = wf.proxyActivities<RawActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
+});
+
+export interface RawFlowInput {
+  phases: number;
+  /** 1-based phase after which the flow waits for the `approve` update; null = no gate. */
+  gateAfter: number | null;
+}
+
+export const rawApproveUpdate = wf.defineUpdate<number, []>('approve');
+
+export async function rawFlow(input: RawFlowInput): Promise<number> {
+  let approved = false;
+  let resumedAt = -1;
+  // Like the platform's approve, the update returns once the flow has acted on it, not merely recorded it.
+  wf.setHandler(rawApproveUpdate, async () => {
+    approved = true;
+    await wf.condition(() => resumedAt >= 0);
+    return resumedAt;
+  });
+  for (let phase = 1; phase <= input.phases; phase++) {
+    await rawPhase(phase);
+    if (phase === input.gateAfter) {
+      await wf.condition(() => approved);
+      resumedAt = phase;
+    }
+  }
+  await wf.condition(wf.allHandlersFinished);
+  return input.phases;
+}

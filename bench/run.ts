@@ -1,0 +1,57 @@
+/**
+ * The benchmark suite: each scenario measures the platform and a raw-Temporal baseline in the same run, on the
+ * same dev server, and reports the ratio. Prints a table and the JSON document, which is also written to
+ * bench/results/bench-<timestamp>.json. See BENCHMARKS.md for the method and the figures.
+ *
+ *   npm run bench                          # every scenario at full size
+ *   npm run bench -- --quick --only 1,3    # chosen scenarios at reduced size
+ */
+import { parseArgs } from 'node:util';
+import { createContext, type BenchContext } from './lib/context';
+import { machine, printTable, writeResults, type ScenarioResult } from './lib/report';
+import { approvalResume } from './scenarios/approval-resume';
+import { discoveryScale } from './scenarios/discovery-scale';
+import { phaseOverhead } from './scenarios/phase-overhead';
+import { startLatency } from './scenarios/start-latency';
+import { throughput } from './scenarios/throughput';
+
+// Scenario 6 (agent throughput against a fake LLM server) joins this list with the LLM layer.
+const SCENARIOS: { id: number; run: (ctx: BenchContext) => Promise<ScenarioResult> }[] = [
+  { id: 1, run: phaseOverhead },
+  { id: 2, run: startLatency },
+  { id: 3, run: throughput },
+  { id: 4, run: approvalResume },
+  { id: 5, run: discoveryScale },
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
+  const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+
+  const ctx = await createContext({ quick: values.quick });
+  const results: ScenarioResult[] = [];
+  try {
+    for (const scenario of SCENARIOS.filter((s) => only.includes(s.id))) {
+      const started = Date.now();
+      console.log(`scenario ${scenario.id}…`);
+      const result = await scenario.run(ctx);
+      console.log(`scenario ${scenario.id}: ${result.name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      results.push(result);
+    }
+  } finally {
+    await ctx.stop();
+  }
+  const document = { machine: machine(), quick: values.quick, at: new Date().toISOString(), results };
+  console.log();
+  printTable(results);
+  console.log();
+  console.log(JSON.stringify(document));
+  console.log(`written to ${writeResults(values.quick ? 'bench-quick' : 'bench', document)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+/**
+ * Scenario 4 — many flows parked at an approval gate, then approved. Both sides park N flows (far more than a
+ * worker caches, so most approvals replay a history), wait until every one is at its gate, then approve them with
+ * APPROVERS requests in flight. Resume latency = the approve call's latency: the platform's approve update (and the
+ * baseline's) returns only once the flow has acted on the decision. The platform parks Assessment flows, whose
+ * gate (strategy_recommendation) follows the last phase, so what is timed is the resume itself rather than the
+ * phases resumed flows would run next; the baseline gates after its sixth phase likewise. Each side's flows finish
+ * before the other side is measured.
+ */
+import type { BenchContext } from '../lib/context';
+import { history, platformResult, pool, rawShape, startPlatformFlow, startRawFlow, PLATFORM_PHASES } from '../lib/flows';
+import type { ScenarioResult } from '../lib/report';
+import { elapsedMs, round, summarize } from '../lib/stats';
+import { rawApproveUpdate } from '../raw/workflows';
+
+const STARTERS = 32;
+const APPROVERS = 16;
+const GOAL_P99_MS = 500;
+
+async function until(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** A raw flow is at its gate once the gate phase's activity completed and the following workflow task did too. */
+async function rawAtGate(ctx: BenchContext, workflowId: string): Promise<boolean> {
+  const events = await history(ctx, workflowId);
+  const completed = events.filter((e) => e.activityTaskCompletedEventAttributes).length;
+  return completed === PLATFORM_PHASES && Boolean(events[events.length - 1]?.workflowTaskCompletedEventAttributes);
+}
+
+async function running(ctx: BenchContext, query: string): Promise<number> {
+  return (await ctx.rawClient.workflow.count(`${query} AND ExecutionStatus = 'Running'`)).count;
+}
+
+export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult> {
+  const n = ctx.quick ? 300 : 10_000;
+  const parkTimeoutMs = ctx.quick ? 120_000 : 1_800_000;
+  await ctx.usePlatformWorker('noop');
+  const platformQuery = `TenantId = '${ctx.tenant}'`;
+  const rawQuery = `WorkflowType = 'rawFlow'`;
+
+  const predecessor = await startPlatformFlow(ctx, true);
+  await platformResult(ctx, predecessor.workflowId);
+  const assessment = { flowType: 'assessment', input: { discoveryFlowId: predecessor.workflowId, asOf: '2026-11-01' } };
+
+  const parkStarted = process.hrtime.bigint();
+  const platformIds: string[] = [];
+  await pool(Array.from({ length: n }), STARTERS, async () => {
+    platformIds.push((await startPlatformFlow(ctx, false, assessment)).workflowId);
+  });
+  await until(`${n} platform flows at the gate`, parkTimeoutMs, async () => (await ctx.rawClient.workflow.count(`${platformQuery} AND FlowStatus = 'awaiting_approval'`)).count === n);
+  const platformParkS = elapsedMs(parkStarted) / 1000;
+
+  const rawParkStarted = process.hrtime.bigint();
+  let rawWaiting: string[] = [];
+  await pool(Array.from({ length: n }), STARTERS, async () => {
+    rawWaiting.push((await startRawFlow(ctx, rawShape(true))).workflowId);
+  });
+  const rawIds = [...rawWaiting];
+  await until(`${n} raw flows at the gate`, parkTimeoutMs, async () => {
+    const still: string[] = [];
+    await pool(rawWaiting, STARTERS, async (id) => {
+      if (!(await rawAtGate(ctx, id))) still.push(id);
+    });
+    rawWaiting = still;
+    return still.length === 0;
+  });
+  const rawParkS = elapsedMs(rawParkStarted) / 1000;
+
+  const platformLatencies: number[] = [];
+  await pool(platformIds, APPROVERS, async (id) => {
+    const t = process.hrtime.bigint();
+    const res = await ctx.api.request('POST', `/flows/${id}/approve`, {});
+    platformLatencies.push(elapsedMs(t));
+    if (res.status !== 202) throw new Error(`approve ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  });
+  await until('resumed platform flows to finish', parkTimeoutMs, async () => (await running(ctx, platformQuery)) === 0);
+
+  const rawLatencies: number[] = [];
+  await pool(rawIds, APPROVERS, async (id) => {
+    const t = process.hrtime.bigint();
+    await ctx.rawClient.workflow.getHandle(id).executeUpdate(rawApproveUpdate);
+    rawLatencies.push(elapsedMs(t));
+  });
+  await until('resumed raw flows to finish', parkTimeoutMs, async () => (await running(ctx, rawQuery)) === 0);
+
+  const platform = summarize(platformLatencies);
+  const raw = summarize(rawLatencies);
+  return {
+    id: 4,
+    name: `${n} flows parked at a gate, then approved`,
+    measurements: [
+      { metric: 'resume p50', unit: 'ms', platform: round(platform.p50), raw: round(raw.p50), goal: '', met: null },
+      { metric: 'resume p99', unit: 'ms', platform: round(platform.p99), raw: round(raw.p99), goal: `< ${GOAL_P99_MS} ms`, met: platform.p99 < GOAL_P99_MS },
+      { metric: `time to park ${n} flows`, unit: 's', platform: round(platformParkS, 1), raw: round(rawParkS, 1), goal: '', met: null },
+    ],
+    details: { flows: n, starters: STARTERS, approvers: APPROVERS, platform, raw },
+  };
+}

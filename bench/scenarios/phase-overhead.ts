@@ -1,0 +1,72 @@
+/**
+ * Scenario 1 — per-phase orchestration overhead. One flow at a time (no queueing), platform and baseline
+ * alternating so drift hits both alike. A phase's cost is its cycle in history (see phaseCycles). The platform side
+ * runs the real engine on no-op phases, so the ratio is orchestration against orchestration; a second platform
+ * series with the real activities on a 20-server import shows what a small real phase costs on top.
+ */
+import type { BenchContext } from '../lib/context';
+import { history, phaseCycles, platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
+import type { ScenarioResult } from '../lib/report';
+import { elapsedMs, round, summarize } from '../lib/stats';
+
+const GOAL_RATIO = 1.1;
+const WARM_UP = 2;
+
+async function platformRun(ctx: BenchContext): Promise<{ cycles: number[]; wallMs: number }> {
+  const t = process.hrtime.bigint();
+  const { workflowId } = await startPlatformFlow(ctx, true);
+  await platformResult(ctx, workflowId);
+  const wallMs = elapsedMs(t);
+  return { cycles: phaseCycles(await history(ctx, workflowId)), wallMs };
+}
+
+async function rawRun(ctx: BenchContext): Promise<{ cycles: number[]; wallMs: number }> {
+  const t = process.hrtime.bigint();
+  const { workflowId } = await startRawFlow(ctx, rawShape(false));
+  await rawResult(ctx, workflowId);
+  const wallMs = elapsedMs(t);
+  return { cycles: phaseCycles(await history(ctx, workflowId)), wallMs };
+}
+
+export async function phaseOverhead(ctx: BenchContext): Promise<ScenarioResult> {
+  const flows = ctx.quick ? 5 : 30;
+  const realFlows = ctx.quick ? 3 : 10;
+  const platform = { cycles: [] as number[], wall: [] as number[] };
+  const raw = { cycles: [] as number[], wall: [] as number[] };
+  await ctx.usePlatformWorker('noop');
+  for (let i = 0; i < WARM_UP + flows; i++) {
+    const p = await platformRun(ctx);
+    const r = await rawRun(ctx);
+    if (i < WARM_UP) continue;
+    platform.cycles.push(...p.cycles);
+    platform.wall.push(p.wallMs);
+    raw.cycles.push(...r.cycles);
+    raw.wall.push(r.wallMs);
+  }
+  const real = { cycles: [] as number[], wall: [] as number[] };
+  await ctx.usePlatformWorker('real');
+  for (let i = 0; i < 1 + realFlows; i++) {
+    const p = await platformRun(ctx);
+    if (i === 0) continue;
+    real.cycles.push(...p.cycles);
+    real.wall.push(p.wallMs);
+  }
+  await ctx.usePlatformWorker('noop');
+
+  const s = { platformCycle: summarize(platform.cycles), rawCycle: summarize(raw.cycles), realCycle: summarize(real.cycles) };
+  const w = { platform: summarize(platform.wall), raw: summarize(raw.wall), real: summarize(real.wall) };
+  // The mean, not the median, is the per-phase cost: a flow pays for every phase, the slow kinds included.
+  const cycleRatio = s.platformCycle.mean / s.rawCycle.mean;
+  return {
+    id: 1,
+    name: 'per-phase orchestration overhead',
+    measurements: [
+      { metric: 'phase cycle mean, no-op phases', unit: 'ms', platform: round(s.platformCycle.mean), raw: round(s.rawCycle.mean), goal: `≤ ${GOAL_RATIO.toFixed(2)}× raw`, met: cycleRatio <= GOAL_RATIO },
+      { metric: 'phase cycle p50, no-op phases', unit: 'ms', platform: round(s.platformCycle.p50), raw: round(s.rawCycle.p50), goal: '', met: null },
+      { metric: 'phase cycle p99, no-op phases', unit: 'ms', platform: round(s.platformCycle.p99), raw: round(s.rawCycle.p99), goal: '', met: null },
+      { metric: '6-phase flow wall p50, no-op phases', unit: 'ms', platform: round(w.platform.p50), raw: round(w.raw.p50), goal: '', met: null },
+      { metric: 'phase cycle mean, real phases (20 servers)', unit: 'ms', platform: round(s.realCycle.mean), raw: round(s.rawCycle.mean), goal: '', met: null },
+    ],
+    details: { flows, realFlows, warmUp: WARM_UP, cycles: s, wall: w },
+  };
+}

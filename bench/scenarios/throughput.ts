@@ -1,0 +1,68 @@
+/**
+ * Scenario 3 — sustained throughput of complete flows. A closed loop keeps CONCURRENCY flows in flight (start,
+ * wait for the result, start the next) for the measured window after a warm-up; completions inside the window
+ * count. The platform runs 6-phase Discovery flows on no-op phases (no catalog flow has 8 phases), the baseline
+ * the same shape; the baseline's rate is the raw ceiling of this server and machine.
+ */
+import type { BenchContext } from '../lib/context';
+import { PLATFORM_PHASES, platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
+import type { ScenarioResult } from '../lib/report';
+import { cpuDuring } from '../lib/cpu';
+import { round } from '../lib/stats';
+
+const CONCURRENCY = 64;
+const GOAL_PER_SECOND = 10;
+const GOAL_FRACTION_OF_RAW = 0.8;
+
+interface Sustained {
+  perSecond: number;
+  /** CPU ms per completed flow by process, over the whole run (warm-up and drain included). */
+  cpuMsPerFlow: Record<string, number>;
+}
+
+async function sustained(ctx: BenchContext, warmUpSeconds: number, seconds: number, runOne: () => Promise<void>): Promise<Sustained> {
+  const t0 = performance.now();
+  const windowStart = t0 + warmUpSeconds * 1000;
+  const windowEnd = windowStart + seconds * 1000;
+  let inWindow = 0;
+  let total = 0;
+  const { cpu } = await cpuDuring(ctx.processes(), () =>
+    Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < windowEnd) {
+          await runOne();
+          total++;
+          const t = performance.now();
+          if (t >= windowStart && t <= windowEnd) inWindow++;
+        }
+      }),
+    ),
+  );
+  return { perSecond: inWindow / seconds, cpuMsPerFlow: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v * 1000) / total, 1)])) };
+}
+
+export async function throughput(ctx: BenchContext): Promise<ScenarioResult> {
+  const seconds = ctx.quick ? 10 : 60;
+  const warmUp = ctx.quick ? 2 : 5;
+  await ctx.usePlatformWorker('noop');
+  const platformRun = await sustained(ctx, warmUp, seconds, async () => platformResult(ctx, (await startPlatformFlow(ctx, true)).workflowId));
+  const rawRun = await sustained(ctx, warmUp, seconds, async () => rawResult(ctx, (await startRawFlow(ctx, rawShape(false))).workflowId));
+  const [platform, raw] = [platformRun.perSecond, rawRun.perSecond];
+  console.log(`  CPU ms per flow — platform ${JSON.stringify(platformRun.cpuMsPerFlow)}; raw ${JSON.stringify(rawRun.cpuMsPerFlow)}`);
+  return {
+    id: 3,
+    name: `sustained ${PLATFORM_PHASES}-phase flows for ${seconds} s`,
+    measurements: [
+      {
+        metric: 'completed flows per second',
+        unit: 'flows/s',
+        platform: round(platform),
+        raw: round(raw),
+        goal: `≥ ${GOAL_PER_SECOND}/s and ≥ ${GOAL_FRACTION_OF_RAW}× raw`,
+        met: platform >= GOAL_PER_SECOND && platform / raw >= GOAL_FRACTION_OF_RAW,
+      },
+      { metric: 'completed phases per second', unit: 'phases/s', platform: round(platform * PLATFORM_PHASES), raw: round(raw * PLATFORM_PHASES), goal: '', met: null },
+    ],
+    details: { concurrency: CONCURRENCY, seconds, warmUpSeconds: warmUp, phasesPerFlow: PLATFORM_PHASES, cpuMsPerFlow: { platform: platformRun.cpuMsPerFlow, raw: rawRun.cpuMsPerFlow } },
+  };
+}
