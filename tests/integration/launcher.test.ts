@@ -7,9 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { chromium } from 'playwright-core';
+import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { chromium, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../scripts/temporal-cli';
+import { flowDataConverter } from '../../security/data-converter';
+import { AesGcmPayloadCodec } from '../../security/payload-codec';
 import { freePort } from '../setup/global-setup';
 import { readTestEnvironment } from '../setup/env';
 
@@ -51,8 +55,13 @@ async function launch(ports: { temporal: number; ui: number; gateway: number; wo
   return { child, output };
 }
 
-/** Headless Chromium (Debian's package) opens the dev server's Web UI and finds the flow in the list. */
-async function expectFlowInWebUi(uiPort: number, flowId: string): Promise<void> {
+/**
+ * Headless Chromium (Debian's package) opens the dev server's Web UI: the finished flow is in the list, and the page
+ * of the flow waiting at its gate shows its activity summaries, static summary and current details in clear text.
+ * All are encrypted in Temporal, so they are readable only because the UI decoded them through the gateway's codec
+ * endpoint.
+ */
+async function expectFlowsInWebUi(uiPort: number, finishedId: string, waitingId: string): Promise<void> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!fs.existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH`);
@@ -64,9 +73,74 @@ async function expectFlowInWebUi(uiPort: number, flowId: string): Promise<void> 
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${uiPort}/namespaces/default/workflows`);
-    await page.getByText(flowId).first().waitFor({ timeout: 30_000 });
+    await page.getByText(finishedId).first().waitFor({ timeout: 30_000 });
+    await page.goto(`http://127.0.0.1:${uiPort}/namespaces/default/workflows/${encodeURIComponent(waitingId)}`);
+    // The timeline labels each activity with its decoded summary.
+    await page.getByText('field_mapping: Map source columns to the canonical schema (run 1)').first().waitFor({ timeout: 30_000 });
+    await page.getByText('User Metadata').first().click();
+    // The UI renders user metadata (markdown) in iframes of its own, so the text is looked for in every frame.
+    await waitForFrameText(page, ['Discovery flow for tenant default, started by dev', 'Current phase: field_mapping', 'Waiting for: approval']);
   } finally {
     await browser.close();
+  }
+}
+
+async function waitForFrameText(page: Page, needles: string[], timeoutMs = 30_000): Promise<void> {
+  let texts: string[] = [];
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+    texts = await Promise.all(page.frames().map((frame) => frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '')));
+    if (needles.every((needle) => texts.some((text) => text.includes(needle)))) return;
+  }
+  throw new Error(`the Web UI never showed ${JSON.stringify(needles)}; frames had: ${JSON.stringify(texts.map((t) => t.trim().slice(0, 200)))}`);
+}
+
+/** The payload key ring the launcher encrypts with: MFO_PAYLOAD_KEYS, else the one it generated on first start. */
+function launcherPayloadKeys(): string {
+  return process.env.MFO_PAYLOAD_KEYS ?? fs.readFileSync(path.join(dataDir, 'payload.keys'), 'utf8').trim();
+}
+
+/**
+ * What an operator sees of a flow waiting at its gate, through the SDK as the Web UI gets it: the static summary,
+ * the current details of the metadata query, the activity summaries in history, and the visibility filters.
+ */
+async function expectOperatorView(temporalPort: number, flowId: string): Promise<void> {
+  const payloadKeys = launcherPayloadKeys();
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  try {
+    const client = new Client({ connection, dataConverter: flowDataConverter(payloadKeys) });
+    const handle = client.workflow.getHandle(flowId);
+    const description = await handle.describe();
+    expect(await description.staticSummary()).toBe('Discovery flow for tenant default, started by dev');
+    expect(await description.staticDetails()).toMatch(/^Phases: data_import → .*field_mapping \(gate: approval\)/);
+
+    const metadata = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toMatch(/— awaiting_approval/);
+    expect(metadata.currentDetails).toMatch(/Progress: [23]\/6 phases/);
+    expect(metadata.currentDetails).toContain('Current phase: field_mapping');
+    expect(metadata.currentDetails).toMatch(/Waiting for: approval — \S/);
+
+    // Activity summaries are user metadata payloads: encrypted in history like everything else, named by phase.
+    const codec = AesGcmPayloadCodec.fromSpec(payloadKeys);
+    const scheduled = ((await handle.fetchHistory()).events ?? []).filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    const summaries: string[] = [];
+    for (const event of scheduled) {
+      const raw = event.userMetadata?.summary as Payload;
+      expect(Buffer.from(raw.metadata!.encoding!).toString()).toBe('binary/encrypted');
+      const [decoded] = await codec.decode([raw]);
+      summaries.push(defaultPayloadConverter.fromPayload<string>(decoded));
+    }
+    expect(summaries).toEqual(expect.arrayContaining([expect.stringMatching(/^data_import: \S.* \(run 1\)$/), expect.stringMatching(/^field_mapping: \S.* \(run 1\)$/)]));
+
+    // Visibility is eventually consistent with the flow: poll the filter the Web UI's search box would use.
+    const query = `TenantId = 'default' AND FlowType = 'discovery' AND CurrentPhase = 'field_mapping' AND FlowStatus = 'awaiting_approval'`;
+    let found: string[] = [];
+    for (const deadline = Date.now() + 15_000; !found.includes(flowId) && Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      found = [];
+      for await (const execution of client.workflow.list({ query })) found.push(execution.workflowId);
+    }
+    expect(found).toContain(flowId);
+  } finally {
+    await connection.close();
   }
 }
 
@@ -97,6 +171,18 @@ async function api(port: number, method: string, urlPath: string, body?: string,
     headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': contentType } : {}) },
   });
   return { status: res.status, body: (await res.json()) as any };
+}
+
+/** Polls a flow until it reaches `status`; a data-quality input request on the way is answered with "accept". */
+async function waitForStatus(port: number, flowId: string, status: string) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+    const state = (await api(port, 'GET', `/flows/${flowId}`)).body;
+    if (state.status === status) return state;
+    if (state.status === 'awaiting_input' && state.pendingRequest?.phase === 'data_validation') {
+      await api(port, 'POST', `/flows/${flowId}/input`, JSON.stringify({ data: { accept: true } }));
+    }
+  }
+  throw new Error(`flow ${flowId} did not reach ${status}`);
 }
 
 test('npm start: whole platform on embedded defaults, clean Ctrl-C, state survives a restart', async () => {
@@ -150,7 +236,14 @@ test('npm start: whole platform on embedded defaults, clean Ctrl-C, state surviv
     const logLines = first.output.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     expect(logLines.some((l) => l.flowId === started.body.flowId && l.tenantId === 'default' && l.phase === 'asset_inventory')).toBe(true);
 
-    await expectFlowInWebUi(ports.ui, started.body.flowId);
+    // A second flow, without autoApprove, stops at its field_mapping gate: what the operator sees of it.
+    const gated = await api(ports.gateway, 'POST', '/flows', JSON.stringify({ flowType: 'discovery', input: { importId: upload.body.id } }));
+    expect(gated.status).toBe(201);
+    const waiting = await waitForStatus(ports.gateway, gated.body.flowId, 'awaiting_approval');
+    expect(waiting.currentPhase).toBe('field_mapping');
+    await expectOperatorView(ports.temporal, gated.body.flowId);
+
+    await expectFlowsInWebUi(ports.ui, started.body.flowId, gated.body.flowId);
 
     expect(await stop(first)).toBe(0);
     expect(first.output.join('')).toContain('stopped');
