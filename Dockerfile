@@ -20,7 +20,8 @@ COPY . .
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 
-# The gateway's PORT default; the worker listens on nothing.
-EXPOSE 8080
+# The gateway's PORT default, and the worker's Prometheus exporter as docker-compose.temporal.yml sets
+# MFO_WORKER_METRICS_ADDRESS (its health check reads it).
+EXPOSE 8080 9464
 
 CMD ["npm", "run", "gateway"]

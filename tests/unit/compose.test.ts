@@ -1,7 +1,8 @@
 /**
  * docker-compose.temporal.yml cannot be run here (no Docker engine in CI), so its wiring is checked statically:
- * services and published ports, the environment of gateway and worker against config/index.ts, the hosts in
- * TEMPORAL_ADDRESS / DATABASE_URL against the service names, and the search attributes against the workflow code.
+ * services and published ports, the environment of gateway and worker against config/index.ts (both ways), the
+ * hosts in TEMPORAL_ADDRESS / DATABASE_URL against the service names, the Web UI's codec wiring, health checks, and
+ * the search attributes against the workflow code.
  */
 import { generateKeySpec } from '../../security/payload-codec';
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ interface Service {
   ports?: string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test: string | string[] };
+  restart?: string;
 }
 
 const root = path.resolve(__dirname, '../..');
@@ -83,6 +85,80 @@ function unknownVariables(env: Record<string, string>): string[] {
 
 const APP_SERVICES = ['gateway', 'worker'];
 
+/** Every variable config/index.ts reads, observed by handing loadConfig an environment that records each lookup. */
+function configVariables(): string[] {
+  const read = new Set<string>();
+  const recorder = new Proxy({} as NodeJS.ProcessEnv, {
+    get(_target, key) {
+      if (typeof key === 'string') read.add(key);
+      return undefined;
+    },
+  });
+  loadConfig(recorder);
+  return [...read].sort();
+}
+
+/** Where compose must set each variable config reads (unless it is in DEFAULTED). */
+const SET_IN: Record<string, 'both' | 'gateway' | 'worker'> = {
+  TEMPORAL_ADDRESS: 'both',
+  TEMPORAL_NAMESPACE: 'both',
+  TEMPORAL_TASK_QUEUE: 'both',
+  DATABASE_URL: 'both',
+  LOG_LEVEL: 'both',
+  MFO_FAULT_INJECTION: 'both',
+  MFO_PAYLOAD_KEYS: 'both',
+  HOST: 'gateway',
+  PORT: 'gateway',
+  MFO_ADMIN_KEY: 'gateway',
+  MFO_CODEC_ORIGINS: 'gateway',
+  MFO_CODEC_REQUIRE_KEY: 'gateway',
+  MFO_MAX_UPLOAD_MB: 'gateway',
+  OPENAI_API_KEY: 'worker',
+  OPENAI_BASE_URL: 'worker',
+  MFO_LLM_MODEL: 'worker',
+  MFO_LLM_AGENT_MODELS: 'worker',
+  MFO_AGENT_REQUESTS_PER_MINUTE: 'worker',
+  MFO_WORKER_METRICS_ADDRESS: 'worker',
+};
+
+/** Read by config but left to their defaults in compose on purpose, each with the reason. */
+const DEFAULTED: Record<string, string> = {
+  MFO_DATA_DIR: 'only PGlite and the launcher write there, and DATABASE_URL is set',
+  TEMPORAL_CLI_PATH: "the launcher's dev server only; compose runs a real Temporal",
+  TEMPORAL_DEV_PORT: "the launcher's dev server only",
+  TEMPORAL_UI_PORT: "the launcher's dev server only",
+  MFO_RATE_LIMIT_PER_MINUTE: 'the default per-key guard (1200/min) fits a local stack',
+  MFO_LLM_PRICES: 'the built-in list-price table; add prices only for unlisted models',
+  MFO_LLM_TIMEOUT_MS: 'tuning: the default suits hosted models',
+  MFO_LLM_RETRY_AFTER_CAP_SECONDS: 'tuning: the default cap is the documented one',
+  MFO_LLM_MAX_OUTPUT_TOKENS: 'tuning',
+  MFO_LLM_MAX_TOOL_ROUNDS: 'tuning',
+  MFO_WORKFLOW_BUNDLE: 'the worker bundles the workflow code at start',
+};
+
+/** Variables SET_IN requires in a service but missing from it, as "service: NAME". */
+function missingVariables(envs: Record<string, Record<string, string>>): string[] {
+  return Object.entries(SET_IN).flatMap(([name, where]) =>
+    APP_SERVICES.filter((service) => (where === 'both' || where === service) && !(name in envs[service])).map((service) => `${service}: ${name}`),
+  );
+}
+
+const appEnvs = () => Object.fromEntries(APP_SERVICES.map((n) => [n, envOf(n)]));
+
+/** Services others wait for to exit successfully: one-shot jobs, not long-running processes. */
+function oneShotJobs(): Set<string> {
+  return new Set(
+    Object.values(services).flatMap((s) =>
+      Array.isArray(s.depends_on) ? [] : Object.entries(s.depends_on ?? {}).filter(([, d]) => d.condition === 'service_completed_successfully').map(([n]) => n),
+    ),
+  );
+}
+
+const healthcheckText = (name: string) => {
+  const check = service(name).healthcheck?.test;
+  return Array.isArray(check) ? check.join(' ') : (check ?? '');
+};
+
 describe('docker-compose.temporal.yml', () => {
   test('has the five services', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'gateway', 'worker']));
@@ -110,6 +186,24 @@ describe('docker-compose.temporal.yml', () => {
 
   test('the variable check catches a misspelt name', () => {
     expect(unknownVariables({ ...envOf('gateway'), TEMPORAL_ADRESS: 'temporal:7233' })).toEqual(['TEMPORAL_ADRESS']);
+  });
+
+  test('every variable config/index.ts reads is set where it is used, or deliberately left to its default', () => {
+    const read = configVariables();
+    expect(read).toContain('MFO_AGENT_REQUESTS_PER_MINUTE'); // the recorder sees the schema
+    // Each variable is classified exactly once, so a new one in config/index.ts fails here until it is placed.
+    expect(Object.keys(SET_IN).filter((k) => k in DEFAULTED)).toEqual([]);
+    expect([...Object.keys(SET_IN), ...Object.keys(DEFAULTED)].sort()).toEqual(read);
+    const envs = appEnvs();
+    expect(missingVariables(envs)).toEqual([]);
+    // A defaulted variable set anyway means the list above is out of date.
+    expect(APP_SERVICES.flatMap((n) => Object.keys(DEFAULTED).filter((k) => k in envs[n]).map((k) => `${n}: ${k}`))).toEqual([]);
+  });
+
+  test('the check catches a variable dropped from the worker', () => {
+    const envs = appEnvs();
+    const { OPENAI_BASE_URL: _url, MFO_AGENT_REQUESTS_PER_MINUTE: _rpm, ...worker } = envs.worker;
+    expect(missingVariables({ ...envs, worker })).toEqual(['worker: OPENAI_BASE_URL', 'worker: MFO_AGENT_REQUESTS_PER_MINUTE']);
   });
 
   test.each(APP_SERVICES)('%s: runs its npm script from the Dockerfile image against the compose services', (name) => {
@@ -162,7 +256,9 @@ describe('docker-compose.temporal.yml', () => {
 
     expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(env.TEMPORAL_NAMESPACE).toBe(envOf('gateway').TEMPORAL_NAMESPACE);
-    expect(envOf('temporal').DEFAULT_NAMESPACE).toBe(envOf('gateway').TEMPORAL_NAMESPACE);
+    // The plain server image creates no namespace: the job does, before registering attributes on it.
+    expect(script).toMatch(/namespace create [^\n]*--namespace "\$\$TEMPORAL_NAMESPACE" --retention "\$\$NAMESPACE_RETENTION"/);
+    expect(script.indexOf('namespace create')).toBeLessThan(script.indexOf('search-attribute create'));
     expect(dependsOn(setupName!)).toContain('temporal');
     for (const name of APP_SERVICES) {
       const deps = service(name).depends_on as Record<string, { condition?: string }>;
@@ -173,6 +269,52 @@ describe('docker-compose.temporal.yml', () => {
   test('the Web UI points at the temporal service', () => {
     expect(envOf('temporal-ui').TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(dependsOn('temporal-ui')).toContain('temporal');
+  });
+
+  test("the Web UI's codec endpoint is the gateway as the browser reaches it, and the gateway lets the UI decode", () => {
+    const ui = envOf('temporal-ui');
+    const gateway = loadConfig(envOf('gateway'));
+    const endpoint = new URL(ui.TEMPORAL_CODEC_ENDPOINT);
+    expect(endpoint.pathname).toBe('/codec');
+    // The browser calls the gateway on the host: the endpoint's port is the one published for the gateway's PORT.
+    const gatewayHostPort = [...publishedPorts('gateway')].find(([, container]) => container === gateway.PORT)?.[0];
+    expect(Number(endpoint.port)).toBe(gatewayHostPort);
+    // CORS: the UI's origin, on the same host name and its published port, may call /codec.
+    const uiHostPort = [...publishedPorts('temporal-ui')].find(([, container]) => container === 8080)?.[0];
+    expect(gateway.MFO_CODEC_ORIGINS).toContain(`${endpoint.protocol}//${endpoint.hostname}:${uiHostPort}`);
+    // The UI sends no API key unless it passes a signed-in user's token; without one the gateway must not demand a key.
+    if (ui.TEMPORAL_CODEC_PASS_ACCESS_TOKEN !== 'true') expect(gateway.MFO_CODEC_REQUIRE_KEY).toBe(false);
+  });
+
+  test('with keyless decoding, every published port is bound to the host loopback only', () => {
+    if (loadConfig(envOf('gateway')).MFO_CODEC_REQUIRE_KEY) return;
+    const exposed = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).filter((p) => !String(p).startsWith('127.0.0.1:')).map((p) => `${name}: ${p}`));
+    expect(exposed).toEqual([]);
+  });
+
+  test('every long-running service has a health check; the worker is checked on its metrics port', () => {
+    const jobs = oneShotJobs();
+    expect([...jobs].sort()).toEqual(['temporal-admin-tools', 'temporal-schema']);
+    const unchecked = Object.keys(services).filter((n) => !jobs.has(n) && !healthcheckText(n));
+    expect(unchecked).toEqual([]);
+    expect(healthcheckText('worker')).toContain(`:${envOf('worker').MFO_WORKER_METRICS_ADDRESS.split(':')[1]}/metrics`);
+    expect(healthcheckText('temporal-ui')).toContain(':8080/healthz');
+  });
+
+  test("Temporal's schema is set up by temporal-sql-tool before the plain server image starts", () => {
+    const temporal = service('temporal');
+    expect(temporal.image).toMatch(/^temporalio\/server:/);
+    expect((temporal.depends_on as Record<string, { condition?: string }>)['temporal-schema']?.condition).toBe('service_completed_successfully');
+    const job = envOf('temporal-schema');
+    const server = envOf('temporal');
+    expect([job.SQL_PLUGIN, job.SQL_HOST, job.SQL_PORT, job.SQL_USER, job.SQL_PASSWORD]).toEqual([server.DB, server.POSTGRES_SEEDS, server.DB_PORT, server.POSTGRES_USER, server.POSTGRES_PWD]);
+    // The same release for the tool and the server, so the schema is the one the server expects.
+    expect(service('temporal-schema').image).toMatch(new RegExp(`^temporalio/admin-tools:${temporal.image!.split(':')[1].replace(/\./g, '\\.')}\\b`));
+    const script = ([] as string[]).concat(service('temporal-schema').command ?? []).join('\n');
+    expect(script).toContain('for pair in temporal:temporal temporal_visibility:visibility');
+    expect(script).toMatch(/setup-schema -v 0\.0/);
+    expect(script).toMatch(/update-schema -d "\$\$schema\/\$\$dir\/versioned"/);
+    expect(script).toContain('schema=/etc/temporal/schema/postgresql/v12');
   });
 
   test('Temporal stores in the postgresql service, which has a health check and a volume', () => {
