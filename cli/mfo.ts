@@ -51,6 +51,11 @@ function describePending(pending: PendingRequest | null): string {
   return `${pending.kind} for ${pending.phase}: ${pending.prompt}${pending.expects ? ` (expects ${JSON.stringify(pending.expects)})` : ''}`;
 }
 
+/** Phases finished (completed or skipped) out of all the flow's phases. */
+function phaseProgress(s: FlowState): { done: number; total: number } {
+  return { done: s.phases.filter((p) => p.status === 'completed' || p.status === 'skipped').length, total: s.phases.length };
+}
+
 export function buildProgram(): Command {
   const program = new Command('mfo')
     .description('Command-line client of the Migration Flow Orchestrator REST API')
@@ -73,6 +78,7 @@ export function buildProgram(): Command {
     ['flow', s.flowId],
     ['status', s.status],
     ['phase', s.currentPhase],
+    ['progress', `${phaseProgress(s).done}/${phaseProgress(s).total} phases`],
     ['pending', describePending(s.pendingRequest)],
     ...(s.lastError ? ([['last error', JSON.stringify(s.lastError)]] as [string, unknown][]) : []),
   ]);
@@ -146,7 +152,7 @@ export function buildProgram(): Command {
     });
   flows
     .command('watch <flowId>')
-    .description('follow a flow until it finishes (exit 0) or waits for a human (exit 3)')
+    .description('follow a flow, a line per change of status, phase or phases done, until it finishes (exit 0) or waits for a human (exit 3)')
     .option('--interval <ms>', 'poll interval in milliseconds', '1000')
     .action(async (flowId: string, opts: { interval: string }) => {
       const interval = Number(opts.interval);
@@ -155,11 +161,13 @@ export function buildProgram(): Command {
       let last = '';
       for (;;) {
         const s = await client.request<FlowState>('GET', `/flows/${encodeURIComponent(flowId)}`);
-        const now = `${s.status}|${s.currentPhase}`;
+        const progress = phaseProgress(s);
+        // A line per change of status, phase or phases done, so a long phase shows up once, not once per poll.
+        const now = `${s.status}|${s.currentPhase}|${progress.done}`;
         if (now !== last) {
           last = now;
-          if (globals().json) console.log(JSON.stringify({ at: new Date().toISOString(), status: s.status, currentPhase: s.currentPhase, pendingRequest: s.pendingRequest }));
-          else console.log(`${new Date().toISOString()}  ${s.status.padEnd(17)}  ${s.currentPhase ?? '-'}`);
+          if (globals().json) console.log(JSON.stringify({ at: new Date().toISOString(), status: s.status, currentPhase: s.currentPhase, progress, pendingRequest: s.pendingRequest }));
+          else console.log(`${new Date().toISOString()}  ${s.status.padEnd(17)}  ${(s.currentPhase ?? '-').padEnd(26)}  ${progress.done}/${progress.total} phases`);
         }
         if (FINISHED.has(s.status)) return;
         if (HUMAN_GATES.has(s.status)) {

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import type { FlowState } from '../../workflows/messages';
 import { startPlatform, type Platform } from './harness';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -63,6 +64,10 @@ test('upload → discovery → watch to the gate → approve → watch to comple
 
   let watch = await mfo(['flows', 'watch', flowId, '--interval', '200']);
   expect(watch.code).toBe(3);
+  // Every line carries the phases done so far, which only go up.
+  const progress = [...watch.stdout.matchAll(/(\d)\/6 phases$/gm)].map((m) => Number(m[1]));
+  expect(progress.length).toBeGreaterThan(0);
+  expect(progress).toEqual([...progress].sort());
   expect(watch.stdout).toContain('waiting for a human:');
   if (watch.stdout.includes('awaiting_input')) {
     // cmdb.csv may have critical data-quality issues: accept them through the CLI too.
@@ -82,7 +87,7 @@ test('upload → discovery → watch to the gate → approve → watch to comple
   const done = await mfo(['flows', 'watch', flowId, '--interval', '200']);
   expect(done.stderr).toBe('');
   expect(done.code).toBe(0);
-  expect(done.stdout).toMatch(/completed/);
+  expect(done.stdout).toMatch(/completed\s+-\s+6\/6 phases$/m);
 
   // Visibility (the list) is eventually consistent with the flow itself.
   let listed: { flowId: string; status: string }[] = [];
@@ -109,6 +114,71 @@ test('upload → discovery → watch to the gate → approve → watch to comple
   expect(resume.code).toBe(1);
   expect(resume.stdout).toBe('');
   expect(resume.stderr).toMatch(/^error 409: \S/);
+});
+
+/** A discovery flow of `tenant`, started through the API with options the CLI has no flags for (faults, retries). */
+async function startDiscovery(options: Record<string, unknown>): Promise<string> {
+  const upload = json(await mfo(['imports', 'upload', CMDB, '--json']));
+  const started = await platform.api('POST', '/flows', { tenant, actor: 'alice', body: { flowType: 'discovery', input: { importId: upload.id }, options } });
+  expect(started.status).toBe(201);
+  return started.body.flowId;
+}
+
+const stateOf = async (flowId: string) => (await platform.api<FlowState>('GET', `/flows/${flowId}`, { tenant })).body;
+
+test('pause, resume, retry, reject with feedback and cancel through the CLI; an illegal one exits 1', async () => {
+  // data_import fails its first run and waits 8 s between attempts: the flow is running, not at a gate, meanwhile.
+  const flowId = await startDiscovery({ phaseRetry: { maximumAttempts: 2, initialIntervalMs: 8_000 }, faults: [{ phase: 'data_import', failRuns: 1 }] });
+
+  const pause = await mfo(['flows', 'pause', flowId]);
+  expect(pause.code).toBe(0);
+  expect(pause.stdout).toMatch(/^pause: accepted\nflow:\s+\S+\nstatus:\s+paused$/m);
+  expect((await stateOf(flowId)).status).toBe('paused');
+  const resume = await mfo(['flows', 'resume', flowId]);
+  expect(resume.code).toBe(0);
+  expect((await stateOf(flowId)).status).toBe('running');
+
+  await platform.waitForFlow(flowId, (s) => s.status === 'needs_attention');
+  expect((await mfo(['flows', 'retry', flowId])).code).toBe(0);
+  let state = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_approval' || s.status === 'awaiting_input');
+  expect(state.phases.find((p) => p.name === 'data_import')).toMatchObject({ status: 'completed', runs: 2 });
+  if (state.status === 'awaiting_input') {
+    expect((await mfo(['flows', 'input', flowId, '--data', '{"accept":true}'])).code).toBe(0);
+    state = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_approval');
+  }
+
+  const reject = await mfo(['flows', 'reject', flowId, '--phase', 'field_mapping', '--feedback', '"Owner" is the location']);
+  expect(reject.code).toBe(0);
+  expect(reject.stdout).toContain('reject: accepted');
+  const rerun = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_approval' && s.phases.find((p) => p.name === 'field_mapping')!.runs === 2);
+  expect(JSON.stringify(rerun.phases.find((p) => p.name === 'field_mapping')!.feedback)).toContain('\\"Owner\\" is the location');
+
+  const cancel = await mfo(['flows', 'cancel', flowId, '--reason', 'wrong inventory']);
+  expect(cancel.code).toBe(0);
+  await platform.waitForFlow(flowId, (s) => s.status === 'cancelled');
+
+  const late = await mfo(['flows', 'pause', flowId]);
+  expect(late.code).toBe(1);
+  expect(late.stdout).toBe('');
+  expect(late.stderr).toMatch(/^error 409: cannot pause: the flow is closed/);
+  const audit = json(await mfo(['flows', 'audit', flowId, '--json'])).entries as { action: string; actor: string }[];
+  expect(audit.filter((e) => e.actor === 'alice' && e.action !== 'started').map((e) => e.action)).toEqual(expect.arrayContaining(['pause', 'resume', 'retry', 'reject', 'cancel']));
+});
+
+test('skip a failed phase through the CLI; skipping again exits 1', async () => {
+  const flowId = await startDiscovery({ autoApprove: true, phaseRetry: { maximumAttempts: 1, initialIntervalMs: 100 }, faults: [{ phase: 'dependency_analysis', failRuns: 5 }] });
+  await platform.waitForFlow(flowId, (s) => s.status === 'needs_attention');
+  const skip = await mfo(['flows', 'skip', flowId]);
+  expect(skip.code).toBe(0);
+  expect(skip.stdout).toContain('skip: accepted');
+  const done = await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+  expect(done.phases.find((p) => p.name === 'dependency_analysis')!.status).toBe('skipped');
+  const again = await mfo(['flows', 'skip', flowId]);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toMatch(/^error 409: /);
+  const unknown = await mfo(['flows', 'retry', `${tenant}.discovery.00000000-0000-4000-8000-000000000000`]);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/^error 404: /);
 });
 
 test('admin: create a tenant, issue a key that then works, list and revoke it', async () => {
