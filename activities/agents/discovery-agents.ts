@@ -1,5 +1,5 @@
 /** The Discovery flow's agents (FLOWS.md §1): one declaration each, with the offline rules engine as the fallback. */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { rawRows } from '../../db/schema';
 import { CANONICAL_FIELDS, type CanonicalApplication, type CanonicalAsset, type CanonicalField, type RawRow } from '../analysis/model';
@@ -32,13 +32,16 @@ export const dataQualityExplainer: AgentDefinition<QualityExplainerInput, { expl
   tools: [
     {
       name: 'get_rows',
-      description: 'Raw rows of the uploaded file by row number (as staged, before any cleansing).',
+      description: 'Raw rows of the uploaded file by row number (as staged, before any cleansing), in row order.',
       parameters: z.object({ rowNumbers: z.array(z.number().int().min(1)).min(1).max(20) }),
+      // Ordered: the result goes into the next request, and an order that varied between attempts would change
+      // its cache key (and the model's input).
       run: async ({ rowNumbers }: { rowNumbers: number[] }, { db, tenantId, input }) =>
         db
           .select({ rowNumber: rawRows.rowNumber, data: rawRows.data })
           .from(rawRows)
-          .where(and(eq(rawRows.tenantId, tenantId), eq(rawRows.importId, input.importId), inArray(rawRows.rowNumber, rowNumbers))),
+          .where(and(eq(rawRows.tenantId, tenantId), eq(rawRows.importId, input.importId), inArray(rawRows.rowNumber, rowNumbers)))
+          .orderBy(asc(rawRows.rowNumber)),
     },
   ],
   outputSchema: z.object({ explanations: z.array(z.string().min(1)) }),

@@ -76,13 +76,17 @@ export class LlmLedger {
     await this.db.insert(llmCalls).values(this.row(site, entry));
   }
 
-  /** The answer and its bill in one transaction: a crash after this never pays for the same request again. */
+  /**
+   * The answer and its bill in one transaction: a crash after this never pays for the same request again. The
+   * caller passes usable answers only; one replaces whatever the key held (an unusable answer cached by an
+   * older version, or an equally good answer of a concurrent identical request).
+   */
   async recordAnswer(site: CallSite, entry: LedgerEntry, response: unknown): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx
         .insert(llmCache)
         .values({ tenantId: site.tenantId, key: entry.cacheKey, model: entry.model, response })
-        .onConflictDoNothing();
+        .onConflictDoUpdate({ target: [llmCache.tenantId, llmCache.key], set: { model: entry.model, response } });
       await tx.insert(llmCalls).values(this.row(site, entry));
     });
   }

@@ -1,7 +1,7 @@
 /**
  * Turns whatever a model call threw into a Temporal failure with an explicit type, so Temporal is the only retry
- * layer: 429 / 5xx / timeouts / resets / unparseable bodies retry (429 after the server's Retry-After, capped);
- * a request the server refused retries nowhere.
+ * layer: 429 / 5xx / timeouts / resets / unparseable bodies retry (429 and 5xx after the server's Retry-After,
+ * capped); a request the server refused retries nowhere.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
@@ -32,12 +32,8 @@ export function classifyLlmError(err: unknown, retryAfterCapMs: number, timing: 
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
     const status = err.status;
     if (status === 429) {
-      const asked = retryAfterMs(err.headers);
-      const delay = asked === null ? undefined : Math.min(asked, retryAfterCapMs);
-      const detail =
-        asked === null
-          ? '429 rate limited (no Retry-After)'
-          : `429 rate limited; Retry-After ${Math.round(asked / 1000)} s${delay! < asked ? `, capped to ${Math.round(delay! / 1000)} s` : ''}`;
+      const { delay, note } = serverDelay(err.headers, retryAfterCapMs);
+      const detail = `429 rate limited${note ?? ' (no Retry-After)'}`;
       return {
         outcome: 'rate_limited',
         detail,
@@ -45,7 +41,10 @@ export function classifyLlmError(err: unknown, retryAfterCapMs: number, timing: 
       };
     }
     if (status >= 500 || status === 408 || status === 409) {
-      return retryable('server_error', `model endpoint returned ${status}: ${err.message}`);
+      // A 503 often says when the server expects to be back; retrying sooner only adds to its load.
+      const { delay, note } = serverDelay(err.headers, retryAfterCapMs);
+      const detail = `model endpoint returned ${status}: ${err.message}${note ?? ''}`;
+      return { outcome: 'server_error', detail, failure: ApplicationFailure.create({ type: PhaseFailureType.llmUnavailable, message: detail, nextRetryDelay: delay }) };
     }
     return {
       outcome: 'rejected',
@@ -67,6 +66,14 @@ export function classifyLlmError(err: unknown, retryAfterCapMs: number, timing: 
 
 /** A 200 whose body parsed but is not a chat completion (no choices, no message). */
 export class MalformedResponseError extends Error {}
+
+/** The server's Retry-After as the next retry delay, capped; undefined leaves the delay to the retry policy. */
+function serverDelay(headers: Headers | undefined, capMs: number): { delay: number | undefined; note: string | null } {
+  const asked = retryAfterMs(headers);
+  if (asked === null) return { delay: undefined, note: null };
+  const delay = Math.min(asked, capMs);
+  return { delay, note: `; Retry-After ${Math.round(asked / 1000)} s${delay < asked ? `, capped to ${Math.round(delay / 1000)} s` : ''}` };
+}
 
 function retryable(outcome: LlmCallOutcome, detail: string): ClassifiedLlmError {
   return { outcome, detail, failure: ApplicationFailure.create({ type: PhaseFailureType.llmUnavailable, message: detail }) };

@@ -4,8 +4,9 @@
  * One agent run = a tool-calling loop, then the final answer validated with zod; an invalid or truncated answer
  * gets one repair request carrying the validation errors, then fails for good (non-retryable: the flow waits in
  * needs_attention with the reason). Every request goes through `complete`, which serves identical requests from
- * the tenant's cache, refuses calls over the tenant's budget, heartbeats while waiting, aborts when the activity
- * is cancelled, and writes the ledger. The SDK's own retries are off: Temporal is the only retry layer.
+ * the tenant's cache (usable answers only), refuses calls over the tenant's budget, heartbeats while waiting,
+ * aborts when the activity is cancelled, and writes the ledger. The SDK's own retries are off: Temporal is the only
+ * retry layer.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -139,7 +140,9 @@ export class LlmAgentProvider implements AgentProvider {
 
   /**
    * One chat-completion request, accounted for. `assess` decides the ledger outcome of a 200 (an answer that fails
-   * its schema is billed like any other, but recorded as what it was).
+   * its schema is billed like any other, but recorded as what it was) and whether it may be cached: only tool calls
+   * and valid answers are. A cached bad answer would be served to the identical first request of every retry of the
+   * phase, and the phase could never succeed again.
    */
   private async complete<T>(
     site: CallSite,
@@ -148,12 +151,18 @@ export class LlmAgentProvider implements AgentProvider {
     assess: (c: ChatCompletion) => Verdict<T>,
   ): Promise<{ completion: ChatCompletion; verdict: Verdict<T> }> {
     const model = String(request.model);
-    const cacheKey = cacheKeyOf(request);
+    // The endpoint is part of the key: the same model name on two servers (OpenAI, a local Ollama) is two models.
+    const cacheKey = cacheKeyOf({ endpoint: this.client.baseURL, request });
     const started = Date.now();
     const hit = await this.ledger.cached<ChatCompletion>(site.tenantId, cacheKey);
     if (hit) {
-      await this.account(site, { model, outcome: 'cache_hit', cached: true, latencyMs: Date.now() - started, cacheKey, detail: 'served from the tenant cache: not billed' });
-      return { completion: hit, verdict: assess(hit) };
+      const verdict = assess(hit);
+      // A bad answer cached before only usable ones were is not served: the model is asked again and the new
+      // answer replaces it.
+      if (verdict.kind !== 'problem') {
+        await this.account(site, { model, outcome: 'cache_hit', cached: true, latencyMs: Date.now() - started, cacheKey, detail: 'served from the tenant cache: not billed' });
+        return { completion: hit, verdict };
+      }
     }
     await this.enforceBudget(site, request, cacheKey);
 
@@ -188,7 +197,8 @@ export class LlmAgentProvider implements AgentProvider {
     const detail = [verdict.kind === 'problem' ? verdict.problem : null, completion.usage ? null : 'the endpoint reported no token usage', priced]
       .filter(Boolean)
       .join('; ');
-    await this.account(site, { model, outcome, tokensIn, tokensOut, costUsd, latencyMs: Date.now() - started, cacheKey, detail: detail || null }, completion);
+    const entry: LedgerEntry = { model, outcome, tokensIn, tokensOut, costUsd, latencyMs: Date.now() - started, cacheKey, detail: detail || null };
+    await this.account(site, entry, verdict.kind === 'problem' ? undefined : completion);
     if (run.crashAfterCall && site.attempt === 1) {
       this.logger.warn(site, 'fault injection: killing the worker after a recorded model answer');
       process.kill(process.pid, 'SIGKILL');
@@ -196,7 +206,7 @@ export class LlmAgentProvider implements AgentProvider {
     return { completion, verdict };
   }
 
-  /** Ledger row (with the cached answer, when there is one) and the worker's Prometheus counters, together. */
+  /** Ledger row (with the answer to cache, when it is usable) and the worker's Prometheus counters, together. */
   private async account(site: CallSite, entry: LedgerEntry, response?: ChatCompletion): Promise<void> {
     if (response) await this.ledger.recordAnswer(site, entry, response);
     else await this.ledger.record(site, entry);

@@ -8,6 +8,7 @@ import { applications, assetApplications, assets, dependencies, imports, rawRows
 import { PhaseFailureType, type PhaseActivityInput, type PhaseActivityResult } from '../../workflows/messages';
 import { applyResolverDecisions, dataQualityExplainer, fieldMappingResolver, moveGroupNamer, nameMoveGroups } from '../agents/discovery-agents';
 import { agentRun } from '../agents/phase-run';
+import { OFFLINE_PROVIDER_NAME } from '../agents/provider';
 import { cleanseRows, type CleansingResult } from '../analysis/discovery/cleansing';
 import { parseImport } from '../analysis/discovery/formats';
 import { analyseDependencyGraph, describeMoveGroups, type MoveGroup } from '../analysis/discovery/graph';
@@ -150,9 +151,10 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
       heartbeat();
       const profile = profileData(imported.columns, rows);
       const critical = profile.issues.filter((i) => i.severity === 'critical');
+      // With nothing to explain no model is asked: the (empty) answer is the rules', and is labelled so.
       const explained = critical.length
         ? await agents.run(dataQualityExplainer, agentRun(deps, input, { importId: imported.importId, profile }))
-        : { output: { explanations: [] }, provider: agents.name };
+        : { output: { explanations: [] }, provider: OFFLINE_PROVIDER_NAME };
       const artifact: ValidationArtifact = {
         profile,
         explanations: explained.output.explanations,

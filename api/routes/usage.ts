@@ -1,6 +1,8 @@
 /**
- * GET /usage: the tenant's LLM ledger, summed by flow, phase, agent, model, day or month over a period. Billed and
- * cached calls are counted apart: a cache hit cost nothing and is what an identical request would have cost.
+ * GET /usage: the tenant's LLM ledger, summed by flow, phase, agent, model, outcome, day or month over a period.
+ * Billed and cached calls are counted apart. A cache hit's row is stored with cost $0 and 0 tokens in and out (the
+ * tokens were billed once, on the row of the call whose answer was cached), so the sums of cost and tokens are
+ * exactly what was billed.
  */
 import { Router } from 'express';
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';

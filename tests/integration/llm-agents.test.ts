@@ -5,8 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { and, asc, eq } from 'drizzle-orm';
-import { assets, llmCalls, phaseArtifacts, strategyOverrides } from '../../db/schema';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { dataQualityExplainer } from '../../activities/agents/discovery-agents';
+import { parseImport } from '../../activities/analysis/discovery/formats';
+import type { Database } from '../../db';
+import { assets, llmCache, llmCalls, phaseArtifacts, rawRows, strategyOverrides } from '../../db/schema';
 import type { FlowState } from '../../workflows/messages';
 import { briefOf, DEFAULT_USAGE, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { startPlatform, type Platform } from './harness';
@@ -42,12 +45,20 @@ beforeEach(() => fake.script(null));
 const newTenant = () => `llm-${Date.now().toString(36)}-${++tenantSeq}`;
 const phaseOf = (s: FlowState, name: string) => s.phases.find((p) => p.name === name)!;
 
-async function startDiscovery(tenant: string, options: Record<string, unknown> = { autoApprove: true }, on: Platform = platform): Promise<string> {
-  const upload = await on.api('POST', '/imports?filename=cmdb.csv', { raw: csv, tenant });
-  expect(upload.status).toBe(201);
-  const res = await on.api('POST', '/flows', { tenant, actor: 'alice', body: { flowType: 'discovery', input: { importId: upload.body.id }, options } });
+async function upload(tenant: string, content = csv, filename = 'cmdb.csv', on: Platform = platform): Promise<string> {
+  const res = await on.api('POST', `/imports?filename=${filename}`, { raw: content, tenant });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function startDiscoveryOf(tenant: string, importId: string, options: Record<string, unknown> = { autoApprove: true }, on: Platform = platform): Promise<string> {
+  const res = await on.api('POST', '/flows', { tenant, actor: 'alice', body: { flowType: 'discovery', input: { importId }, options } });
   expect(res.status).toBe(201);
   return res.body.flowId;
+}
+
+async function startDiscovery(tenant: string, options: Record<string, unknown> = { autoApprove: true }, on: Platform = platform): Promise<string> {
+  return startDiscoveryOf(tenant, await upload(tenant, csv, 'cmdb.csv', on), options, on);
 }
 
 const settled = (s: FlowState) => ['completed', 'needs_attention', 'cancelled'].includes(s.status);
@@ -72,9 +83,16 @@ test('tool calls reach the tenant data; answers are validated, stored, labelled 
     return { kind: 'tool_calls', calls: [{ name: 'group_members', args: { groupId: groupAsked, limit: 5 } }] };
   });
   const before = requestsFor('move-group-namer').length;
+  const explainerBefore = requestsFor('data-quality-explainer').length;
+  const startedAt = new Date(Date.now() - 1000).toISOString();
   const flowId = await startDiscovery(tenant);
   const done = await platform.waitForFlow(flowId, settled);
   expect(done.status).toBe('completed');
+
+  // The fixture has no critical data-quality issue: nothing was asked, and the artifact says the rules answered.
+  expect(requestsFor('data-quality-explainer').length).toBe(explainerBefore);
+  const validation = await platform.api('GET', `/flows/${flowId}/phases/data_validation/artifact`, { tenant });
+  expect(validation.body.data.provider).toBe('offline-rules');
 
   const namerRequests = requestsFor('move-group-namer').slice(before);
   expect(namerRequests).toHaveLength(2);
@@ -119,6 +137,19 @@ test('tool calls reach the tenant data; answers are validated, stored, labelled 
   expect(usage.body.totals.costUsd).toBeCloseTo(others.length * COST_PER_CALL + resolver.length * RESOLVER_COST_PER_CALL, 12);
   const byPhase = Object.fromEntries(usage.body.rows.map((r: { key: string; calls: number }) => [r.key, r.calls]));
   expect(byPhase.dependency_analysis).toBe(2);
+  // By model, over a period that holds the flow: each model's calls, tokens and cost; a period before it holds nothing.
+  const endedAt = new Date(Date.now() + 1000).toISOString();
+  const byModel = await platform.api('GET', `/usage?groupBy=model&from=${encodeURIComponent(startedAt)}&to=${encodeURIComponent(endedAt)}`, { tenant });
+  expect(byModel.status).toBe(200);
+  const models = Object.fromEntries(byModel.body.rows.map((r: { key: string }) => [r.key, r]));
+  expect(Object.keys(models).sort()).toEqual(['gpt-4.1-mini', 'gpt-4o-mini']);
+  expect(models['gpt-4.1-mini']).toMatchObject({ calls: resolver.length, billedCalls: resolver.length, cacheHits: 0, tokensIn: resolver.length * DEFAULT_USAGE.prompt, tokensOut: resolver.length * DEFAULT_USAGE.completion });
+  expect(models['gpt-4.1-mini'].costUsd).toBeCloseTo(resolver.length * RESOLVER_COST_PER_CALL, 12);
+  expect(models['gpt-4o-mini']).toMatchObject({ calls: others.length, tokensIn: others.length * DEFAULT_USAGE.prompt, tokensOut: others.length * DEFAULT_USAGE.completion });
+  expect(models['gpt-4o-mini'].costUsd).toBeCloseTo(others.length * COST_PER_CALL, 12);
+  const earlier = await platform.api('GET', `/usage?groupBy=model&to=${encodeURIComponent(startedAt)}`, { tenant });
+  expect(earlier.body.rows).toEqual([]);
+  expect(earlier.body.totals.calls).toBe(0);
   // Another tenant sees none of it.
   const other = await platform.api('GET', `/usage?flowId=${flowId}`, { tenant: newTenant() });
   expect(other.body.totals.calls).toBe(0);
@@ -142,16 +173,22 @@ test('429 with a Retry-After of an hour: retried after the capped delay, both ca
   expect(rows[0].costUsd).toBe(0);
 });
 
-test('repeated 500s exhaust the retries into needs_attention; retry after recovery completes', async () => {
+test('repeated 503s exhaust the retries into needs_attention, one HTTP request per attempt; retry after recovery completes', async () => {
   const tenant = newTenant();
   let healthy = false;
-  fake.script((req) => (req.agent === 'move-group-namer' && !healthy ? { kind: 'error', status: 503 } : undefined));
+  fake.script((req) => (req.agent === 'move-group-namer' && !healthy ? { kind: 'error', status: 503, headers: { 'retry-after': '3600' } } : undefined));
+  const before = requestsFor('move-group-namer').length;
   const flowId = await startDiscovery(tenant, { autoApprove: true, phaseRetry: { maximumAttempts: 2, initialIntervalMs: 100 } });
   const stuck = await platform.waitForFlow(flowId, settled);
   expect(stuck.status).toBe('needs_attention');
   expect(stuck.lastError).toMatchObject({ phase: 'dependency_analysis', type: 'LlmUnavailable' });
   expect(stuck.lastError!.message).toContain('503');
-  expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['server_error', 'server_error']);
+  const failed = await ledger(flowId, 'move-group-namer');
+  expect(failed.map((r) => `${r.outcome}@${r.attempt}`)).toEqual(['server_error@1', 'server_error@2']);
+  // The 503's Retry-After set the delay before attempt 2, capped like a 429's.
+  expect(failed[0].detail).toContain('Retry-After 3600 s, capped to 1 s');
+  // The SDK's retries are off: the server saw exactly one request per Temporal attempt.
+  expect(requestsFor('move-group-namer').length - before).toBe(2);
 
   healthy = true;
   expect((await platform.api('POST', `/flows/${flowId}/retry`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
@@ -159,6 +196,7 @@ test('repeated 500s exhaust the retries into needs_attention; retry after recove
   expect(done.status).toBe('completed');
   const rows = await ledger(flowId, 'move-group-namer');
   expect(rows.map((r) => `${r.outcome}@run${r.run}`)).toEqual(['server_error@run1', 'server_error@run1', 'ok@run2']);
+  expect(requestsFor('move-group-namer').length - before).toBe(3);
 });
 
 test('a hang past the timeout, a reset and a malformed 200 are retried; each leaves its ledger row', async () => {
@@ -186,6 +224,45 @@ test('an answer that is not JSON twice: one repair request, then needs_attention
   expect(rows.map((r) => `${r.outcome}@${r.attempt}`)).toEqual(['invalid_output@1', 'invalid_output@1']);
   const repair = requestsFor('move-group-namer')[before + 1];
   expect(repair.body.messages.at(-1).content).toContain('not valid JSON');
+});
+
+test('bad answers are billed but never cached: a retry after needs_attention asks the model again and completes', async () => {
+  const tenant = newTenant();
+  const notJson = 'Sure! Here are the groups: group 1 is payments.';
+  let cooperative = false;
+  fake.script((req) => (req.agent === 'move-group-namer' && !cooperative ? { kind: 'answer', content: notJson } : undefined));
+  const before = requestsFor('move-group-namer').length;
+  const flowId = await startDiscovery(tenant);
+  const stuck = await platform.waitForFlow(flowId, settled);
+  expect(stuck.status).toBe('needs_attention');
+  expect(stuck.lastError).toMatchObject({ phase: 'dependency_analysis', type: 'LlmInvalidOutput' });
+  expect(stuck.lastError!.message).toContain('gave no valid answer, also after a repair request: the answer is not JSON');
+  const failed = await ledger(flowId, 'move-group-namer');
+  expect(failed.map((r) => r.outcome)).toEqual(['invalid_output', 'invalid_output']);
+  expect(requestsFor('move-group-namer').length - before).toBe(2);
+  const cachedKeys = (rows: { cacheKey: string }[]) =>
+    platform.db.db.select().from(llmCache).where(and(eq(llmCache.tenantId, tenant), inArray(llmCache.key, rows.map((r) => r.cacheKey))));
+  expect(await cachedKeys(failed)).toEqual([]);
+  // A cache written before this rule may hold a bad answer under the first request's key: it must not be served.
+  await platform.db.db.insert(llmCache).values({
+    tenantId: tenant,
+    key: failed[0].cacheKey,
+    model: 'gpt-4o-mini',
+    response: { id: 'legacy', object: 'chat.completion', created: 0, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: notJson }, finish_reason: 'stop' }] },
+  });
+
+  cooperative = true;
+  expect((await platform.api('POST', `/flows/${flowId}/retry`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
+  const done = await platform.waitForFlow(flowId, settled);
+  expect(done.status).toBe('completed');
+  const rows = await ledger(flowId, 'move-group-namer');
+  expect(rows.map((r) => `${r.outcome}@run${r.run}`)).toEqual(['invalid_output@run1', 'invalid_output@run1', 'ok@run2']);
+  // Each request billed once, none served from the cache; the model was asked once more, with the same request.
+  expect(rows.every((r) => !r.cached && r.tokensIn === DEFAULT_USAGE.prompt && Math.abs(r.costUsd - COST_PER_CALL) < 1e-12)).toBe(true);
+  expect(rows[2].cacheKey).toBe(rows[0].cacheKey);
+  expect(requestsFor('move-group-namer').length - before).toBe(3);
+  const [replaced] = await cachedKeys([rows[2]]);
+  expect(JSON.parse((replaced.response as { choices: { message: { content: string } }[] }).choices[0].message.content).groups.length).toBeGreaterThan(0);
 });
 
 test('an answer that fails the schema is repaired with the validation errors', async () => {
@@ -265,6 +342,23 @@ test('identical calls are served from the tenant cache: a second run of the same
   const elsewhere = await startDiscovery(newTenant());
   expect((await platform.waitForFlow(elsewhere, settled)).status).toBe('completed');
   expect((await ledger(elsewhere)).every((r) => !r.cached)).toBe(true);
+
+  // …and per endpoint: the same tenant and data sent to another server is asked there, not answered from this one.
+  const otherFake = await startFakeOpenAi();
+  const onOtherEndpoint = await startPlatform({ env: { ...llmEnv, OPENAI_BASE_URL: otherFake.url } });
+  const asked = fake.requests.length;
+  try {
+    const third = await startDiscovery(tenant, { autoApprove: true }, onOtherEndpoint);
+    expect((await onOtherEndpoint.waitForFlow(third, settled)).status).toBe('completed');
+    const thirdRows = await ledger(third);
+    expect(thirdRows.length).toBe(billedFirst.length);
+    expect(thirdRows.every((r) => r.outcome === 'ok' && !r.cached)).toBe(true);
+    expect(otherFake.requests.length).toBe(billedFirst.length);
+    expect(fake.requests.length).toBe(asked);
+  } finally {
+    await onOtherEndpoint.stop();
+    await otherFake.close();
+  }
 });
 
 test('reject-with-feedback reaches the agent prompt', async () => {
@@ -305,6 +399,68 @@ test('pausing a flow aborts the in-flight model request; resume re-runs the phas
   const done = await platform.waitForFlow(flowId, settled);
   expect(done.status).toBe('completed');
   expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['aborted', 'ok']);
+});
+
+// Known bug, outside the agent layer: a cancel during an agent phase fails the workflow task (runAgentPhase's
+// `void wf.condition(...).then(...)` rejects with CancelledFailure in the cancelled scope and nothing handles it),
+// so the request is not aborted and the cancel waits for the activity's retries to run out. Passing a rejection
+// handler to that `.then` fixes it (verified); then turn this back into `test`.
+test.failing('cancelling a flow aborts the in-flight model request and the flow ends cancelled', async () => {
+  const tenant = newTenant();
+  const before = requestsFor('move-group-namer').length;
+  fake.script((req) => (req.agent === 'move-group-namer' ? { kind: 'hang' } : undefined));
+  const flowId = await startDiscovery(tenant);
+  await waitUntil(() => requestsFor('move-group-namer').length > before);
+  expect((await platform.api('POST', `/flows/${flowId}/cancel`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
+  const cancelled = await platform.waitForFlow(flowId, settled);
+  expect(cancelled.status).toBe('cancelled');
+  expect(phaseOf(cancelled, 'dependency_analysis').status).not.toBe('completed');
+  await waitUntil(() => requestsFor('move-group-namer')[before].aborted);
+  await waitUntil(async () => (await ledger(flowId, 'move-group-namer')).length > 0);
+  expect((await ledger(flowId, 'move-group-namer')).map((r) => `${r.outcome}@${r.attempt}`)).toEqual(['aborted@1']);
+  // Nothing asked again after the cancel.
+  expect(requestsFor('move-group-namer').length - before).toBe(1);
+});
+
+test('get_rows returns rows in row order, whatever order they are stored and asked in', async () => {
+  const tenant = newTenant();
+  // Two of five rows identify no host: a critical issue the explainer is asked about.
+  const content = [
+    'Name,IP Address,Operating System,CPU Cores,RAM (GB),Environment,Application',
+    'web01,10.0.0.1,Ubuntu 22.04,4,16,PRD,Shop',
+    ',,Ubuntu 22.04,4,16,PRD,Shop',
+    'db01,10.0.0.3,RHEL 9,8,64,PRD,Shop',
+    ',,RHEL 9,8,64,DEV,Shop',
+    'app01,10.0.0.5,RHEL 9,8,64,DEV,Shop',
+  ].join('\n');
+  const importId = await upload(tenant, content, 'gaps.csv');
+  // Staged here in reverse, so the table's physical order is the opposite of the row order.
+  const staged = parseImport(content, 'gaps.csv').rows.reverse();
+  for (const row of staged) await platform.db.db.insert(rawRows).values({ tenantId: tenant, importId, rowNumber: row.rowNumber, data: row.data });
+  const before = requestsFor('data-quality-explainer').length;
+  fake.script((req) =>
+    req.agent === 'data-quality-explainer' && !req.body.messages.some((m: { role: string }) => m.role === 'tool')
+      ? { kind: 'tool_calls', calls: [{ name: 'get_rows', args: { rowNumbers: [5, 2, 4, 1] } }] }
+      : undefined,
+  );
+  const flowId = await startDiscoveryOf(tenant, importId);
+  await platform.waitForFlow(flowId, (s) => phaseOf(s, 'data_validation').status !== 'pending' && phaseOf(s, 'data_validation').status !== 'running');
+  const asked = requestsFor('data-quality-explainer').slice(before);
+  expect(asked).toHaveLength(2);
+  const toolMessage = asked[1].body.messages.find((m: { role: string }) => m.role === 'tool');
+  expect((JSON.parse(toolMessage.content) as { rowNumber: number }[]).map((r) => r.rowNumber)).toEqual([1, 2, 4, 5]);
+  const validation = await platform.api('GET', `/flows/${flowId}/phases/data_validation/artifact`, { tenant });
+  expect(validation.body.data.provider).toBe('llm:gpt-4o-mini');
+  await platform.api('POST', `/flows/${flowId}/cancel`, { tenant, actor: 'alice', body: {} });
+
+  // The planner above may walk the primary key and return row order by luck; with index scans off it reads the
+  // table in its (reversed) physical order, and only the tool's ORDER BY puts the rows right.
+  const getRows = dataQualityExplainer.tools.find((t) => t.name === 'get_rows')!;
+  const bySeqScan = await platform.db.db.transaction(async (tx) => {
+    for (const setting of ['enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan']) await tx.execute(sql.raw(`set local ${setting} = off`));
+    return (await getRows.run({ rowNumbers: [5, 2, 4, 1] }, { db: tx as unknown as Database, tenantId: tenant, input: { importId, profile: validation.body.data.profile } })) as { rowNumber: number }[];
+  });
+  expect(bySeqScan.map((r) => r.rowNumber)).toEqual([1, 2, 4, 5]);
 });
 
 test("the tenant's past 7R overrides are given to the strategy agent as examples; every flow's agents answer through the model", async () => {

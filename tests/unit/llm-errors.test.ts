@@ -30,6 +30,20 @@ test("a 429's Retry-After becomes the next retry delay, capped", () => {
   expect(classifyLlmError(apiError(429), 30_000, timing).failure.nextRetryDelay).toBeUndefined();
 });
 
+test.each([500, 502, 503])("a %i's Retry-After is honoured too, under the same cap", (status) => {
+  const asked = classifyLlmError(apiError(status, { 'retry-after': '5' }), 60_000, timing);
+  expect(asked.outcome).toBe('server_error');
+  expect(asked.failure.type).toBe('LlmUnavailable');
+  expect(asked.failure.nonRetryable).toBe(false);
+  expect(asked.failure.nextRetryDelay).toBe(5000);
+  expect(asked.detail).toContain('Retry-After 5 s');
+  const capped = classifyLlmError(apiError(status, { 'retry-after-ms': '900000' }), 30_000, timing);
+  expect(capped.failure.nextRetryDelay).toBe(30_000);
+  expect(capped.detail).toContain('Retry-After 900 s, capped to 30 s');
+  // Without the header the retry policy's backoff decides.
+  expect(classifyLlmError(apiError(status), 30_000, timing).failure.nextRetryDelay).toBeUndefined();
+});
+
 test('Retry-After forms: milliseconds, seconds, HTTP date, garbage', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
   expect(retryAfterMs(new Headers({ 'retry-after-ms': '250' }), now)).toBe(250);
