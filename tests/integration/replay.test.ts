@@ -7,12 +7,21 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../scripts/temporal-cli';
+import { FLOW_CATALOG, FLOW_TYPES } from '../../workflows/catalog';
 import { readTestEnvironment } from '../setup/env';
 
 test('every committed history replays without non-determinism', () => {
   const files = fs.readdirSync(path.join(__dirname, '..', 'histories')).filter((f) => f.endsWith('.json'));
-  // Every flow type twice: recorded before the agent-queue patch (pre-agent-queue-*) and after it.
-  expect(files.length).toBeGreaterThanOrEqual(28);
+  // Every flow type of the catalog and the programme, each recorded before the agent-queue patch (pre-agent-queue-*)
+  // and after it: read from the histories themselves, not their file names.
+  const typeOf = (file: string) => {
+    const history = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'histories', file), 'utf8')) as { events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[] };
+    return history.events[0].workflowExecutionStartedEventAttributes?.workflowType?.name;
+  };
+  const expected = [...FLOW_TYPES.map((t) => FLOW_CATALOG[t].workflowType), 'programmeFlow'].sort();
+  const recorded = (prefix: boolean) => [...new Set(files.filter((f) => f.startsWith('pre-agent-queue-') === prefix).map(typeOf))].sort();
+  expect(recorded(false)).toEqual(expected);
+  expect(recorded(true)).toEqual(expected);
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay-histories.ts', readTestEnvironment().workflowBundlePath], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
