@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { phaseArtifacts, type PhaseEngineResult } from '../db/schema';
 import { PhaseFailureType, type PhaseActivityInput, type PhaseActivityResult } from '../workflows/messages';
+import { outlastingDatabaseOutages } from './database-outage';
 import type { ActivityDeps } from './deps';
 
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -50,6 +51,11 @@ export async function runAgentPhaseOnce(
 
 async function runOnce(deps: ActivityDeps, input: PhaseActivityInput, execute: () => Promise<PhaseActivityResult>): Promise<PhaseActivityResult> {
   injectFaults(deps, input);
+  const context = { tenantId: input.tenantId, flowId: input.flowId, phase: input.phase };
+  return outlastingDatabaseOutages(deps.db, deps.logger, context, () => reuseOrExecute(deps, input, execute));
+}
+
+async function reuseOrExecute(deps: ActivityDeps, input: PhaseActivityInput, execute: () => Promise<PhaseActivityResult>): Promise<PhaseActivityResult> {
   const [existing] = await deps.db
     .select({ id: phaseArtifacts.id, summary: phaseArtifacts.summary, result: phaseArtifacts.result })
     .from(phaseArtifacts)

@@ -9,19 +9,20 @@
 import { parseArgs } from 'node:util';
 import { createContext, type BenchContext } from './lib/context';
 import { machine, printTable, writeResults, type ScenarioResult } from './lib/report';
+import { agentThroughput } from './scenarios/agent-throughput';
 import { approvalResume } from './scenarios/approval-resume';
 import { discoveryScale } from './scenarios/discovery-scale';
 import { phaseOverhead } from './scenarios/phase-overhead';
 import { startLatency } from './scenarios/start-latency';
 import { throughput } from './scenarios/throughput';
 
-// Scenario 6 (agent throughput against a fake LLM server) joins this list with the LLM layer.
 const SCENARIOS: { id: number; run: (ctx: BenchContext) => Promise<ScenarioResult> }[] = [
   { id: 1, run: phaseOverhead },
   { id: 2, run: startLatency },
   { id: 3, run: throughput },
   { id: 4, run: approvalResume },
   { id: 5, run: discoveryScale },
+  { id: 6, run: agentThroughput },
 ];
 
 async function main(): Promise<void> {

@@ -35,6 +35,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const { Pool } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // A client whose server went away (restart, failover) emits 'error', idle in the pool or checked out by a
+    // transaction; unheard, that event would crash the process. There is nothing to do with it: the queries that
+    // fail meanwhile report the outage themselves, and the pool drops a broken client instead of reusing it.
+    const ignore = () => undefined;
+    pool.on('error', ignore);
+    pool.on('connect', (client) => client.on('error', ignore));
     const url = new URL(options.databaseUrl);
     const db = drizzle(pool, { schema });
     return {

@@ -391,11 +391,16 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
       const attemptScope = new wf.CancellationScope();
       let done = false;
       let interrupted = false;
-      void wf.condition(() => paused || done).then(() => {
-        if (done) return;
-        interrupted = true;
-        attemptScope.cancel();
-      });
+      void wf.condition(() => paused || done).then(
+        () => {
+          if (done) return;
+          interrupted = true;
+          attemptScope.cancel();
+        },
+        // Cancelling the flow rejects this wait; the activity's scope, a child of the cancelled one, is cancelled
+        // with it (which aborts the request), so there is nothing left to do, only a rejection not to leave unhandled.
+        () => undefined,
+      );
       try {
         return await attemptScope.run(() => callActivity<PhaseActivityResult>(phaseDef.activity, summary, input(), taskQueue));
       } catch (err) {

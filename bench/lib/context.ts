@@ -40,8 +40,13 @@ export interface BenchContext {
   importId: string;
   queues: { platform: string; raw: string };
   platformService: ServiceEnv;
-  /** Runs the platform worker of this kind (and agent rate limit), stopping another one first. */
-  usePlatformWorker(kind: PlatformWorkerKind, agentRequestsPerMinute?: number): Promise<void>;
+  /**
+   * Runs the platform worker of this kind (and agent rate limit, and model endpoint: unset = the offline rules
+   * provider), stopping another one first.
+   */
+  usePlatformWorker(kind: PlatformWorkerKind, agentRequestsPerMinute?: number, openAiBaseUrl?: string): Promise<void>;
+  /** Starts a worker process of this entry on the service's queue and waits until it polls. */
+  startWorker(entry: string, service: ServiceEnv, options?: { activitiesOnly?: boolean; extraEnv?: Record<string, string> }): Promise<ServiceProcess>;
   /** The processes of this run by role (for CPU accounting); `runner` is this process. */
   processes(): Record<string, number>;
   stop(): Promise<void>;
@@ -66,9 +71,9 @@ export async function createContext(options: { quick: boolean }): Promise<BenchC
   const rawClient = new Client({ connection });
   const db = await openDatabase({ databaseUrl: env.databaseUrl, pgliteDir: 'memory://', poolSize: 2 });
 
-  const startWorker = async (entry: string, service: ServiceEnv): Promise<ServiceProcess> => {
-    const worker = spawnService(entry, service);
-    await waitForWorker(connection, service.taskQueue, worker.child.pid!);
+  const startWorker: BenchContext['startWorker'] = async (entry, service, options = {}) => {
+    const worker = spawnService(entry, service, { extraEnv: options.extraEnv });
+    await waitForWorker(connection, service.taskQueue, worker.child.pid!, { activitiesOnly: options.activitiesOnly });
     return worker;
   };
   const rawWorker = await startWorker('bench/workers/raw-worker.ts', rawService);
@@ -94,12 +99,14 @@ export async function createContext(options: { quick: boolean }): Promise<BenchC
     importId: upload.body.id,
     queues,
     platformService,
-    async usePlatformWorker(kind, agentRequestsPerMinute = UNTHROTTLED_AGENT_REQUESTS_PER_MINUTE) {
-      const key = `${kind}/${agentRequestsPerMinute}`;
+    startWorker,
+    async usePlatformWorker(kind, agentRequestsPerMinute = UNTHROTTLED_AGENT_REQUESTS_PER_MINUTE, openAiBaseUrl) {
+      const key = `${kind}/${agentRequestsPerMinute}/${openAiBaseUrl ?? 'offline'}`;
       if (platformWorker?.key === key) return;
       await platformWorker?.process.stop();
       const entry = kind === 'noop' ? 'bench/workers/noop-platform-worker.ts' : path.join('workers', 'main.ts');
-      platformWorker = { key, process: await startWorker(entry, { ...platformService, agentRequestsPerMinute }) };
+      const extraEnv = openAiBaseUrl ? { OPENAI_BASE_URL: openAiBaseUrl } : undefined;
+      platformWorker = { key, process: await startWorker(entry, { ...platformService, agentRequestsPerMinute }, { extraEnv }) };
     },
     processes: () => ({
       ...env.pids,

@@ -6,6 +6,7 @@
  */
 import * as wf from '@temporalio/workflow';
 import type { RawActivities } from './activities';
+import type { RawAgentActivities } from './agent-activities';
 
 const { rawPhase } = wf.proxyActivities<RawActivities>({
   startToCloseTimeout: '30 minutes',
@@ -38,5 +39,30 @@ export async function rawFlow(input: RawFlowInput): Promise<number> {
     }
   }
   await wf.condition(wf.allHandlersFinished);
+  return input.phases;
+}
+
+export interface RawAgentFlowInput extends RawFlowInput {
+  /** 1-based phases that call the model (on `agentQueue`); the others are no-ops, as in rawFlow. */
+  agentPhases: number[];
+  /** The rate-limited queue the model calls run on, as the platform's agent phases do. */
+  agentQueue: string;
+}
+
+/**
+ * The baseline of scenario 6: the raw flow's shape, with some phases calling the model endpoint directly from a
+ * plain activity on a rate-limited queue. The queue is the run's choice, so it is proxied here rather than at
+ * module level.
+ */
+export async function rawAgentFlow(input: RawAgentFlowInput): Promise<number> {
+  const { rawModelCall } = wf.proxyActivities<RawAgentActivities>({
+    taskQueue: input.agentQueue,
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+  });
+  for (let phase = 1; phase <= input.phases; phase++) {
+    if (input.agentPhases.includes(phase)) await rawModelCall(phase);
+    else await rawPhase(phase);
+  }
   return input.phases;
 }

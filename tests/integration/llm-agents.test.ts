@@ -401,11 +401,7 @@ test('pausing a flow aborts the in-flight model request; resume re-runs the phas
   expect((await ledger(flowId, 'move-group-namer')).map((r) => r.outcome)).toEqual(['aborted', 'ok']);
 });
 
-// Known bug, outside the agent layer: a cancel during an agent phase fails the workflow task (runAgentPhase's
-// `void wf.condition(...).then(...)` rejects with CancelledFailure in the cancelled scope and nothing handles it),
-// so the request is not aborted and the cancel waits for the activity's retries to run out. Passing a rejection
-// handler to that `.then` fixes it (verified); then turn this back into `test`.
-test.failing('cancelling a flow aborts the in-flight model request and the flow ends cancelled', async () => {
+test('cancelling a flow aborts the in-flight model request and the flow ends cancelled', async () => {
   const tenant = newTenant();
   const before = requestsFor('move-group-namer').length;
   fake.script((req) => (req.agent === 'move-group-namer' ? { kind: 'hang' } : undefined));

@@ -118,12 +118,19 @@ export async function startGateway(env: ServiceEnv, options: SpawnOptions & { po
 }
 
 /**
- * Waits until the process with this pid polls the task queue for both workflow and activity tasks. The server
- * lists pollers it has seen for minutes, so a restarted worker is recognised by its identity (`<pid>@<host>`).
+ * Waits until the process with this pid polls the task queue for both workflow and activity tasks (activity tasks
+ * only, for an activities-only worker). The server lists pollers it has seen for minutes, so a restarted worker is
+ * recognised by its identity (`<pid>@<host>`).
  */
-export async function waitForWorker(connection: Connection, taskQueue: string, pid: number, options: { namespace?: string; timeoutMs?: number } = {}): Promise<void> {
+export async function waitForWorker(
+  connection: Connection,
+  taskQueue: string,
+  pid: number,
+  options: { namespace?: string; timeoutMs?: number; activitiesOnly?: boolean } = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  const kinds = [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
+  const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = temporal.api.enums.v1.TaskQueueType;
+  const kinds = options.activitiesOnly ? [TASK_QUEUE_TYPE_ACTIVITY] : [TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY];
   for (;;) {
     const polling = await Promise.all(
       kinds.map(async (taskQueueType) => {

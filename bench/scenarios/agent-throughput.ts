@@ -1,0 +1,122 @@
+/**
+ * Scenario 6 — agent throughput against a model endpoint with a requests-per-minute quota. Each side gets its own
+ * fake OpenAI-compatible server (tests/support/fake-openai.ts) that accepts QUOTA requests in any 60 s window and
+ * answers 429 with Retry-After beyond it, and a worker whose agent queue is rate-limited to the same quota.
+ * Platform: real Discovery flows (the real worker, `npm run worker`, with OPENAI_BASE_URL set), each on its own
+ * small import so that no call is served from the tenant cache. Baseline: the raw 6-phase flow whose agent phases
+ * call the endpoint from a plain activity on an equally rate-limited queue. A closed loop keeps enough flows in
+ * flight that the agent queue always has work; the window after a warm-up is measured.
+ * Goodput = answered requests per minute / quota; 429 share = 429s / all requests.
+ */
+import { randomUUID } from 'node:crypto';
+import { startFakeOpenAi, type FakeOpenAi } from '../../tests/support/fake-openai';
+import { generateInventory } from '../../tests/fixtures/generate';
+import type { BenchContext } from '../lib/context';
+import { platformResult, rawResult, PLATFORM_PHASES } from '../lib/flows';
+import type { ScenarioResult } from '../lib/report';
+import type { RawAgentFlowInput } from '../raw/workflows';
+import { round } from '../lib/stats';
+
+const GOAL_GOODPUT = 0.95;
+const GOAL_429_SHARE = 0.01;
+const IN_FLIGHT = 24;
+/** Discovery's agent phases: data_validation, field_mapping, dependency_analysis. */
+const AGENT_PHASES = [2, 3, 6];
+
+interface Window {
+  answered: number;
+  rateLimited: number;
+  flows: number;
+}
+
+/** A fake endpoint that counts what it answered (the responder runs only for requests inside the quota). */
+async function quotaEndpoint(quota: number, answer?: () => unknown): Promise<{ fake: FakeOpenAi; answered: () => number }> {
+  const fake = await startFakeOpenAi();
+  fake.limitRate(quota);
+  let answered = 0;
+  fake.script(() => {
+    answered++;
+    return answer ? { kind: 'answer', content: answer() } : undefined;
+  });
+  return { fake, answered: () => answered };
+}
+
+async function measure(warmUpSeconds: number, seconds: number, endpoint: { fake: FakeOpenAi; answered: () => number }, runOne: () => Promise<void>): Promise<Window> {
+  const t0 = performance.now();
+  const windowStart = t0 + warmUpSeconds * 1000;
+  const windowEnd = windowStart + seconds * 1000;
+  let atStart: { answered: number; total: number } | null = null;
+  let flows = 0;
+  const timer = setTimeout(() => (atStart = { answered: endpoint.answered(), total: endpoint.fake.requests.length }), warmUpSeconds * 1000);
+  let atEnd: { answered: number; total: number } | null = null;
+  const endTimer = setTimeout(() => (atEnd = { answered: endpoint.answered(), total: endpoint.fake.requests.length }), (warmUpSeconds + seconds) * 1000);
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (performance.now() < windowEnd) {
+        await runOne();
+        const t = performance.now();
+        if (t >= windowStart && t <= windowEnd) flows++;
+      }
+    }),
+  );
+  clearTimeout(timer);
+  clearTimeout(endTimer);
+  const start = atStart ?? { answered: 0, total: 0 };
+  const end = atEnd ?? { answered: endpoint.answered(), total: endpoint.fake.requests.length };
+  const answered = end.answered - start.answered;
+  return { answered, rateLimited: end.total - start.total - answered, flows };
+}
+
+export async function agentThroughput(ctx: BenchContext): Promise<ScenarioResult> {
+  const quota = ctx.quick ? 300 : 600;
+  const seconds = ctx.quick ? 40 : 120;
+  const warmUp = ctx.quick ? 10 : 20;
+
+  const platformEndpoint = await quotaEndpoint(quota);
+  const rawEndpoint = await quotaEndpoint(quota, () => ({ ok: true }));
+  try {
+    await ctx.usePlatformWorker('real', quota, platformEndpoint.fake.url);
+    let seed = 1000;
+    const platform = await measure(warmUp, seconds, platformEndpoint, async () => {
+      const csv = generateInventory({ seed: seed++, servers: 20, applications: 4 }).cmdbCsv;
+      const upload = await ctx.api.request('POST', `/imports?filename=agents-${seed}.csv`, csv);
+      if (upload.status !== 201) throw new Error(`import failed: ${upload.status} ${JSON.stringify(upload.body)}`);
+      const res = await ctx.api.request('POST', '/flows', { flowType: 'discovery', input: { importId: upload.body.id }, options: { autoApprove: true } });
+      if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
+      await platformResult(ctx, res.body.flowId);
+    });
+    await ctx.usePlatformWorker('noop');
+
+    const agentQueue = `${ctx.queues.raw}-agents`;
+    const rawAgentWorker = await ctx.startWorker(
+      'bench/workers/raw-agent-worker.ts',
+      { ...ctx.platformService, taskQueue: agentQueue, agentRequestsPerMinute: quota },
+      { activitiesOnly: true, extraEnv: { OPENAI_BASE_URL: rawEndpoint.fake.url } },
+    );
+    const input: RawAgentFlowInput = { phases: PLATFORM_PHASES, gateAfter: null, agentPhases: AGENT_PHASES, agentQueue };
+    const raw = await measure(warmUp, seconds, rawEndpoint, async () => {
+      const workflowId = `raw-agents-${randomUUID()}`;
+      await ctx.rawClient.workflow.start('rawAgentFlow', { taskQueue: ctx.queues.raw, workflowId, args: [input] });
+      await rawResult(ctx, workflowId);
+    });
+    await rawAgentWorker.stop();
+
+    const perMinute = (w: Window) => (w.answered * 60) / seconds;
+    const share = (w: Window) => w.rateLimited / Math.max(1, w.answered + w.rateLimited);
+    const goodput = perMinute(platform) / quota;
+    return {
+      id: 6,
+      name: `agent calls against a ${quota}/min quota for ${seconds} s`,
+      measurements: [
+        { metric: 'goodput, share of quota', unit: '%', platform: round(goodput * 100, 1), raw: round((perMinute(raw) / quota) * 100, 1), goal: `≥ ${GOAL_GOODPUT * 100} %`, met: goodput >= GOAL_GOODPUT },
+        { metric: '429 share of requests', unit: '%', platform: round(share(platform) * 100, 2), raw: round(share(raw) * 100, 2), goal: `< ${GOAL_429_SHARE * 100} %`, met: share(platform) < GOAL_429_SHARE },
+        { metric: 'answered model requests per minute', unit: 'req/min', platform: round(perMinute(platform), 1), raw: round(perMinute(raw), 1), goal: '', met: null },
+        { metric: 'flows completed in the window', unit: 'flows', platform: platform.flows, raw: raw.flows, goal: '', met: null },
+      ],
+      details: { quota, seconds, warmUpSeconds: warmUp, inFlight: IN_FLIGHT, platform, raw },
+    };
+  } finally {
+    await platformEndpoint.fake.close();
+    await rawEndpoint.fake.close();
+  }
+}
