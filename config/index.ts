@@ -88,7 +88,7 @@ const schema = z.object({
   MFO_LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(50).default(8),
   /** Agent activities started per minute on this task queue, across all workers: one provider quota for the fleet. */
   MFO_AGENT_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(1_000_000).default(600),
-  /** A prebuilt workflow bundle (from scripts/bundle-workflows.ts); unset = bundle at worker start. */
+  /** A prebuilt workflow bundle (`bundleWorkflowCode` output, as the test suite and benchmarks build); unset = bundle at worker start. */
   MFO_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });
 
