@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createContext, type BenchContext } from './lib/context';
+import { drain } from './lib/flows';
 import { machine, printTable, writeResults, type ScenarioResult } from './lib/report';
 import { agentThroughput } from './scenarios/agent-throughput';
 import { approvalResume } from './scenarios/approval-resume';
@@ -35,9 +36,14 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   try {
     for (const scenario of SCENARIOS.filter((s) => only.includes(s.id))) {
+      await drain(ctx);
       const started = Date.now();
       console.log(`scenario ${scenario.id}…`);
-      const result = await scenario.run(ctx);
+      // A failed scenario is reported as such; the others' figures still count.
+      const result = await scenario.run(ctx).catch((err: Error): ScenarioResult => {
+        console.error(err);
+        return { id: scenario.id, name: `FAILED: ${err.message}`, measurements: [], details: {} };
+      });
       console.log(`scenario ${scenario.id}: ${result.name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       results.push(result);
     }

@@ -96,3 +96,17 @@ export async function pool<T>(items: T[], concurrency: number, task: (item: T) =
     }),
   );
 }
+
+/**
+ * Waits until no flow of either side is running. Scenarios leave work behind (scenario 2 starts flows at a fixed
+ * rate and does not wait for them), and a backlog would be measured as the next scenario's cost.
+ */
+export async function drain(ctx: BenchContext, timeoutMs = 900_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { count } = await ctx.rawClient.workflow.count(`ExecutionStatus = 'Running'`);
+    if (count === 0) return;
+    if (Date.now() > deadline) throw new Error(`${count} flows still running after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
