@@ -255,3 +255,22 @@ export const llmCache = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
 );
+
+/**
+ * What the LLM calls in flight of a budgeted tenant could cost at worst, reserved before each request is sent and
+ * deleted with the ledger row of its outcome. The budget check counts these next to the month's spend, under a
+ * lock on the tenant row, so concurrent calls (several flows, several workers) cannot together pass the budget.
+ * A reservation older than twice the request timeout belongs to a worker that died mid-call: it no longer counts.
+ */
+export const llmBudgetReservations = pgTable(
+  'llm_budget_reservations',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    tenantId: text('tenant_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    phase: text('phase').notNull(),
+    estimateUsd: doublePrecision('estimate_usd').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('llm_budget_reservations_tenant_time').on(t.tenantId, t.createdAt)],
+);

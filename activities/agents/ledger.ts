@@ -1,11 +1,15 @@
 /**
  * The LLM ledger, the tenant's answer cache and budgets. Every write here commits on its own, outside any phase
  * transaction: what a call cost must survive the phase failing or the worker dying right after it.
+ *
+ * A call of a budgeted tenant holds a reservation of its worst-case cost while in flight; the ledger row of its
+ * outcome deletes the reservation in the same transaction, so the call is always counted exactly once (as
+ * reserved, then as spent) by the budget checks of concurrent calls.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, gte, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db';
-import { llmCache, llmCalls, tenants } from '../../db/schema';
+import { llmBudgetReservations, llmCache, llmCalls, tenants } from '../../db/schema';
 
 export const LLM_CALL_OUTCOMES = [
   'ok',
@@ -61,6 +65,14 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** What a reservation request came to: no budget to reserve from, the reservation's id, or what stood in the way. */
+export type BudgetReservation =
+  | { kind: 'unlimited' }
+  | { kind: 'reserved'; id: string }
+  | { kind: 'refused'; limitUsd: number; spentUsd: number; reservedUsd: number };
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
 export class LlmLedger {
   constructor(private readonly db: Database) {}
 
@@ -72,8 +84,16 @@ export class LlmLedger {
     return row ? (row.response as T) : null;
   }
 
-  async record(site: CallSite, entry: LedgerEntry): Promise<void> {
-    await this.db.insert(llmCalls).values(this.row(site, entry));
+  /** The call's ledger row; `reservationId` is the budget reservation it settles, deleted in the same transaction. */
+  async record(site: CallSite, entry: LedgerEntry, reservationId?: string): Promise<void> {
+    if (!reservationId) {
+      await this.db.insert(llmCalls).values(this.row(site, entry));
+      return;
+    }
+    await this.db.transaction(async (tx) => {
+      await tx.insert(llmCalls).values(this.row(site, entry));
+      await tx.delete(llmBudgetReservations).where(eq(llmBudgetReservations.id, reservationId));
+    });
   }
 
   /**
@@ -81,26 +101,69 @@ export class LlmLedger {
    * caller passes usable answers only; one replaces whatever the key held (an unusable answer cached by an
    * older version, or an equally good answer of a concurrent identical request).
    */
-  async recordAnswer(site: CallSite, entry: LedgerEntry, response: unknown): Promise<void> {
+  async recordAnswer(site: CallSite, entry: LedgerEntry, response: unknown, reservationId?: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx
         .insert(llmCache)
         .values({ tenantId: site.tenantId, key: entry.cacheKey, model: entry.model, response })
         .onConflictDoUpdate({ target: [llmCache.tenantId, llmCache.key], set: { model: entry.model, response } });
       await tx.insert(llmCalls).values(this.row(site, entry));
+      if (reservationId) await tx.delete(llmBudgetReservations).where(eq(llmBudgetReservations.id, reservationId));
     });
   }
 
-  /** The tenant's monthly budget and what it has spent since the start of this calendar month (UTC). */
-  async budget(tenantId: string, now = new Date()): Promise<{ limitUsd: number | null; spentUsd: number }> {
+  /** The tenant's monthly LLM budget in USD, or null for none. Read without a lock: only a reservation needs one. */
+  async monthlyLimit(tenantId: string): Promise<number | null> {
     const [tenant] = await this.db.select({ limit: tenants.llmMonthlyBudgetUsd }).from(tenants).where(eq(tenants.id, tenantId));
-    if (tenant?.limit == null) return { limitUsd: null, spentUsd: 0 };
+    return tenant?.limit ?? null;
+  }
+
+  /**
+   * Reserves `estimateUsd` of the tenant's budget for one call if this month's spend, the live reservations and
+   * the estimate fit in it. The tenant row stays locked until the reservation commits, so the reservations of one
+   * tenant are decided one at a time, each counting those before it, whichever process makes them. Reservations
+   * older than `maxAgeMs` (their worker died mid-call) are deleted here instead of counted.
+   */
+  async reserve(site: CallSite, estimateUsd: number, maxAgeMs: number): Promise<BudgetReservation> {
+    return this.db.transaction(async (tx) => {
+      const [tenant] = await tx.select({ limit: tenants.llmMonthlyBudgetUsd }).from(tenants).where(eq(tenants.id, site.tenantId)).for('update');
+      // The budget may have been removed since the caller looked.
+      if (tenant?.limit == null) return { kind: 'unlimited' } as const;
+      const spentUsd = await this.spentThisMonth(tx, site.tenantId);
+      const reservedUsd = await this.liveReservations(tx, site.tenantId, maxAgeMs);
+      if (spentUsd + reservedUsd + estimateUsd > tenant.limit) return { kind: 'refused', limitUsd: tenant.limit, spentUsd, reservedUsd } as const;
+      const [row] = await tx
+        .insert(llmBudgetReservations)
+        .values({ tenantId: site.tenantId, flowId: site.flowId, phase: site.phase, estimateUsd })
+        .returning({ id: llmBudgetReservations.id });
+      return { kind: 'reserved', id: row.id } as const;
+    });
+  }
+
+  /** Ends a reservation whose call left no ledger row to settle it (no-op if one did). */
+  async release(reservationId: string): Promise<void> {
+    await this.db.delete(llmBudgetReservations).where(eq(llmBudgetReservations.id, reservationId));
+  }
+
+  /** What the tenant has spent since the start of this calendar month (UTC). */
+  private async spentThisMonth(tx: Transaction, tenantId: string, now = new Date()): Promise<number> {
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const [spent] = await this.db
+    const [spent] = await tx
       .select({ total: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)` })
       .from(llmCalls)
       .where(and(eq(llmCalls.tenantId, tenantId), gte(llmCalls.createdAt, monthStart)));
-    return { limitUsd: tenant.limit, spentUsd: Number(spent.total) };
+    return Number(spent.total);
+  }
+
+  /** The sum of the tenant's live reservations, after deleting those older than `maxAgeMs` (by the database clock). */
+  private async liveReservations(tx: Transaction, tenantId: string, maxAgeMs: number): Promise<number> {
+    const tenantRows = eq(llmBudgetReservations.tenantId, tenantId);
+    await tx.delete(llmBudgetReservations).where(and(tenantRows, lt(llmBudgetReservations.createdAt, sql`now() - make_interval(secs => ${maxAgeMs / 1000})`)));
+    const [reserved] = await tx
+      .select({ total: sql<number>`coalesce(sum(${llmBudgetReservations.estimateUsd}), 0)` })
+      .from(llmBudgetReservations)
+      .where(tenantRows);
+    return Number(reserved.total);
   }
 
   private row(site: CallSite, entry: LedgerEntry) {

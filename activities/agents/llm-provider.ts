@@ -4,8 +4,8 @@
  * One agent run = a tool-calling loop, then the final answer validated with zod; an invalid or truncated answer
  * gets one repair request carrying the validation errors, then fails for good (non-retryable: the flow waits in
  * needs_attention with the reason). Every request goes through `complete`, which serves identical requests from
- * the tenant's cache (usable answers only), refuses calls over the tenant's budget, heartbeats while waiting,
- * aborts when the activity is cancelled, and writes the ledger. The SDK's own retries are off: Temporal is the only
+ * the tenant's cache (usable answers only), refuses calls over the tenant's budget (counting the calls in flight),
+ * heartbeats while waiting, aborts when the activity is cancelled, and writes the ledger. The SDK's own retries are off: Temporal is the only
  * retry layer.
  */
 import { Context } from '@temporalio/activity';
@@ -164,8 +164,25 @@ export class LlmAgentProvider implements AgentProvider {
         return { completion: hit, verdict };
       }
     }
-    await this.enforceBudget(site, request, cacheKey);
+    const reservation = await this.enforceBudget(site, request, cacheKey);
+    try {
+      return await this.send(site, run, request, assess, { model, cacheKey, started, reservation });
+    } finally {
+      // The ledger row of the call's outcome has normally deleted the reservation already (then this deletes
+      // nothing); this frees it when the call ended without one, e.g. the database failed meanwhile.
+      if (reservation) await this.releaseBudget(reservation);
+    }
+  }
 
+  /** The request itself, past the cache and the budget: sent, waited for, and written to the ledger. */
+  private async send<T>(
+    site: CallSite,
+    run: AgentRun<unknown>,
+    request: ChatCompletionCreateParamsNonStreaming,
+    assess: (c: ChatCompletion) => Verdict<T>,
+    call: { model: string; cacheKey: string; started: number; reservation: string | undefined },
+  ): Promise<{ completion: ChatCompletion; verdict: Verdict<T> }> {
+    const { model, cacheKey, started, reservation } = call;
     const ctx = Context.current();
     const beat = setInterval(() => ctx.heartbeat({ agent: site.agent, waitingMs: Date.now() - started }), HEARTBEAT_EVERY_MS);
     let completion: ChatCompletion;
@@ -177,11 +194,11 @@ export class LlmAgentProvider implements AgentProvider {
     } catch (err) {
       const latencyMs = Date.now() - started;
       if (ctx.cancellationSignal.aborted) {
-        await this.account(site, { model, outcome: 'aborted', latencyMs, cacheKey, detail: 'the flow was paused or cancelled' });
+        await this.account(site, { model, outcome: 'aborted', latencyMs, cacheKey, detail: 'the flow was paused or cancelled' }, undefined, reservation);
         throw ctx.cancellationSignal.reason ?? err;
       }
       const classified = classifyLlmError(err, this.config.MFO_LLM_RETRY_AFTER_CAP_SECONDS * 1000, { latencyMs, timeoutMs: this.config.MFO_LLM_TIMEOUT_MS });
-      await this.account(site, { model, outcome: classified.outcome, latencyMs, cacheKey, detail: classified.detail });
+      await this.account(site, { model, outcome: classified.outcome, latencyMs, cacheKey, detail: classified.detail }, undefined, reservation);
       this.logger.warn({ ...site, model, outcome: classified.outcome }, classified.detail);
       throw classified.failure;
     } finally {
@@ -198,7 +215,7 @@ export class LlmAgentProvider implements AgentProvider {
       .filter(Boolean)
       .join('; ');
     const entry: LedgerEntry = { model, outcome, tokensIn, tokensOut, costUsd, latencyMs: Date.now() - started, cacheKey, detail: detail || null };
-    await this.account(site, entry, verdict.kind === 'problem' ? undefined : completion);
+    await this.account(site, entry, verdict.kind === 'problem' ? undefined : completion, reservation);
     if (run.crashAfterCall && site.attempt === 1) {
       this.logger.warn(site, 'fault injection: killing the worker after a recorded model answer');
       process.kill(process.pid, 'SIGKILL');
@@ -206,26 +223,46 @@ export class LlmAgentProvider implements AgentProvider {
     return { completion, verdict };
   }
 
-  /** Ledger row (with the answer to cache, when it is usable) and the worker's Prometheus counters, together. */
-  private async account(site: CallSite, entry: LedgerEntry, response?: ChatCompletion): Promise<void> {
-    if (response) await this.ledger.recordAnswer(site, entry, response);
-    else await this.ledger.record(site, entry);
+  /**
+   * Ledger row (with the answer to cache, when it is usable) and the worker's Prometheus counters, together. The
+   * row settles the call's budget reservation, if it has one, in the same transaction.
+   */
+  private async account(site: CallSite, entry: LedgerEntry, response?: ChatCompletion, reservation?: string): Promise<void> {
+    if (response) await this.ledger.recordAnswer(site, entry, response, reservation);
+    else await this.ledger.record(site, entry, reservation);
     countCall(site.agent, entry);
   }
 
-  private async enforceBudget(site: CallSite, request: ChatCompletionCreateParamsNonStreaming, cacheKey: string): Promise<void> {
-    const { limitUsd, spentUsd } = await this.ledger.budget(site.tenantId);
-    if (limitUsd === null) return;
+  /**
+   * Refuses a call that could take the tenant over its monthly budget; otherwise reserves the call's worst-case
+   * cost until its ledger row is written, so concurrent calls of the tenant (other flows, other workers) count it
+   * too. Returns the reservation's id, or nothing for a tenant without a budget (most: one read, no lock, no row).
+   */
+  private async enforceBudget(site: CallSite, request: ChatCompletionCreateParamsNonStreaming, cacheKey: string): Promise<string | undefined> {
+    if ((await this.ledger.monthlyLimit(site.tenantId)) === null) return undefined;
     // Worst case: the prompt at ~4 characters per token, plus the full output allowance.
     const estimate = this.pricing.cost(String(request.model), Math.ceil(JSON.stringify(request.messages).length / 4), request.max_tokens ?? 0);
-    if (spentUsd + estimate <= limitUsd) return;
-    const detail = `tenant ${site.tenantId} has spent $${spentUsd.toFixed(4)} of its $${limitUsd.toFixed(2)} monthly LLM budget; this call could cost up to $${estimate.toFixed(4)}`;
+    // A call ends within the request timeout; a reservation twice as old is a dead worker's and no longer counts.
+    const reservation = await this.ledger.reserve(site, estimate, 2 * this.config.MFO_LLM_TIMEOUT_MS);
+    if (reservation.kind === 'unlimited') return undefined;
+    if (reservation.kind === 'reserved') return reservation.id;
+    const { limitUsd, spentUsd, reservedUsd } = reservation;
+    const detail =
+      `tenant ${site.tenantId} has spent $${spentUsd.toFixed(4)} of its $${limitUsd.toFixed(2)} monthly LLM budget` +
+      `${reservedUsd > 0 ? ` and calls in flight have reserved $${reservedUsd.toFixed(4)}` : ''}; this call could cost up to $${estimate.toFixed(4)}`;
     await this.account(site, { model: String(request.model), outcome: 'budget_exceeded', latencyMs: 0, cacheKey, detail });
     throw ApplicationFailure.create({
       type: PhaseFailureType.llmBudgetExceeded,
       message: `${detail}. Raise the budget (PATCH /api/v1/tenants/${site.tenantId}) and retry the phase.`,
       nonRetryable: true,
     });
+  }
+
+  /** A failure here must not hide the call's own outcome; an unreleased reservation expires on its own. */
+  private async releaseBudget(reservation: string): Promise<void> {
+    await this.ledger
+      .release(reservation)
+      .catch((err) => this.logger.warn({ reservation, err: String(err) }, 'could not release an LLM budget reservation: it expires after twice the request timeout'));
   }
 
   private async runTool<TInput>(agent: AgentDefinition<TInput, unknown>, run: AgentRun<TInput>, call: { function: { name: string; arguments: string } }): Promise<string> {

@@ -9,12 +9,21 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { dataQualityExplainer } from '../../activities/agents/discovery-agents';
 import { parseImport } from '../../activities/analysis/discovery/formats';
 import type { Database } from '../../db';
-import { assets, llmCache, llmCalls, phaseArtifacts, rawRows, strategyOverrides } from '../../db/schema';
+import { assets, llmBudgetReservations, llmCache, llmCalls, phaseArtifacts, rawRows, strategyOverrides } from '../../db/schema';
 import type { FlowState } from '../../workflows/messages';
 import { briefOf, DEFAULT_USAGE, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { startPlatform, type Platform } from './harness';
 
 const csv = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cmdb.csv'), 'utf8');
+// Two of five rows identify no host: a critical issue the data-quality explainer is asked about.
+const gapsCsv = [
+  'Name,IP Address,Operating System,CPU Cores,RAM (GB),Environment,Application',
+  'web01,10.0.0.1,Ubuntu 22.04,4,16,PRD,Shop',
+  ',,Ubuntu 22.04,4,16,PRD,Shop',
+  'db01,10.0.0.3,RHEL 9,8,64,PRD,Shop',
+  ',,RHEL 9,8,64,DEV,Shop',
+  'app01,10.0.0.5,RHEL 9,8,64,DEV,Shop',
+].join('\n');
 // List prices per million tokens in / out: gpt-4o-mini $0.15 / $0.60 (the default model), gpt-4.1-mini $0.40 / $1.60.
 const COST_PER_CALL = (DEFAULT_USAGE.prompt * 0.15 + DEFAULT_USAGE.completion * 0.6) / 1_000_000;
 const RESOLVER_COST_PER_CALL = (DEFAULT_USAGE.prompt * 0.4 + DEFAULT_USAGE.completion * 1.6) / 1_000_000;
@@ -323,6 +332,69 @@ test('a call over the tenant budget is not made; raising the budget and retrying
   expect(usage.body.totals.costUsd).toBeLessThanOrEqual(5);
 });
 
+describe('concurrent calls of a budgeted tenant', () => {
+  let budgetPlatform: Platform;
+  beforeAll(async () => {
+    // A long request timeout, so the held request below is surely still in flight when the second flow asks.
+    budgetPlatform = await startPlatform({ env: { ...llmEnv, MFO_LLM_TIMEOUT_MS: '60000' } });
+  });
+  afterAll(async () => {
+    await budgetPlatform?.stop();
+  });
+
+  const reservationsOf = (tenant: string) =>
+    budgetPlatform.db.db.select().from(llmBudgetReservations).where(eq(llmBudgetReservations.tenantId, tenant));
+
+  test("a call that, with the calls in flight, could exceed the budget is not made; reservations end with their call; a dead worker's expires", async () => {
+    const tenant = newTenant();
+    await budgetPlatform.keyFor(tenant, 'alice', 'operator');
+    // One explainer call's worst case is its whole output allowance at $0.60 per million tokens plus a short prompt:
+    // half as much again fits one call, not two (checked against the real request below).
+    const budget = (1.5 * budgetPlatform.config.MFO_LLM_MAX_OUTPUT_TOKENS * 0.6) / 1_000_000;
+    const setBudget = await budgetPlatform.api('PATCH', `/tenants/${tenant}`, { key: budgetPlatform.adminKey, body: { llmMonthlyBudgetUsd: budget } });
+    expect(setBudget.status).toBe(200);
+    // Left by a worker that died mid-call an hour ago: far over the budget, but older than twice the request timeout.
+    await budgetPlatform.db.db
+      .insert(llmBudgetReservations)
+      .values({ tenantId: tenant, flowId: `${tenant}.discovery.dead`, phase: 'data_validation', estimateUsd: 100, createdAt: new Date(Date.now() - 3_600_000) });
+
+    let release!: (reply: undefined) => void;
+    const released = new Promise<undefined>((resolve) => (release = resolve));
+    let held = false;
+    fake.script((req) => {
+      if (req.agent !== 'data-quality-explainer' || held) return undefined;
+      held = true;
+      return { kind: 'hold', release: released };
+    });
+    const before = requestsFor('data-quality-explainer').length;
+    const first = await startDiscoveryOf(tenant, await upload(tenant, gapsCsv, 'gaps.csv', budgetPlatform), { autoApprove: true }, budgetPlatform);
+    await waitUntil(() => requestsFor('data-quality-explainer').length > before);
+    const inFlight = requestsFor('data-quality-explainer')[before].body;
+    const estimate = (Math.ceil(JSON.stringify(inFlight.messages).length / 4) * 0.15 + inFlight.max_tokens * 0.6) / 1_000_000;
+    expect(budget).toBeGreaterThanOrEqual(estimate);
+    expect(budget).toBeLessThan(2 * estimate);
+    // The expired reservation did not block the call and is gone; the call in flight holds its worst case.
+    const live = await reservationsOf(tenant);
+    expect(live.map((r) => ({ flowId: r.flowId, phase: r.phase }))).toEqual([{ flowId: first, phase: 'data_validation' }]);
+    expect(live[0].estimateUsd).toBeCloseTo(estimate, 6);
+
+    const second = await startDiscoveryOf(tenant, await upload(tenant, gapsCsv, 'gaps.csv', budgetPlatform), { autoApprove: true }, budgetPlatform);
+    const refused = await budgetPlatform.waitForFlow(second, settled);
+    expect(refused.status).toBe('needs_attention');
+    expect(refused.lastError).toMatchObject({ phase: 'data_validation', type: 'LlmBudgetExceeded' });
+    expect(refused.lastError!.message).toContain('calls in flight have reserved $');
+    expect((await ledger(second)).map((r) => r.outcome)).toEqual(['budget_exceeded']);
+    expect(requestsFor('data-quality-explainer').length - before).toBe(1);
+
+    release(undefined);
+    await waitUntil(async () => (await ledger(first, 'data-quality-explainer')).length > 0);
+    expect((await ledger(first, 'data-quality-explainer')).map((r) => r.outcome)).toEqual(['ok']);
+    // Deleted with the answer's ledger row, in the same transaction.
+    expect(await reservationsOf(tenant)).toEqual([]);
+    await budgetPlatform.api('POST', `/flows/${first}/cancel`, { tenant, actor: 'alice', body: {} });
+  });
+});
+
 test('identical calls are served from the tenant cache: a second run of the same data pays nothing', async () => {
   const tenant = newTenant();
   const first = await startDiscovery(tenant);
@@ -420,15 +492,7 @@ test('cancelling a flow aborts the in-flight model request and the flow ends can
 
 test('get_rows returns rows in row order, whatever order they are stored and asked in', async () => {
   const tenant = newTenant();
-  // Two of five rows identify no host: a critical issue the explainer is asked about.
-  const content = [
-    'Name,IP Address,Operating System,CPU Cores,RAM (GB),Environment,Application',
-    'web01,10.0.0.1,Ubuntu 22.04,4,16,PRD,Shop',
-    ',,Ubuntu 22.04,4,16,PRD,Shop',
-    'db01,10.0.0.3,RHEL 9,8,64,PRD,Shop',
-    ',,RHEL 9,8,64,DEV,Shop',
-    'app01,10.0.0.5,RHEL 9,8,64,DEV,Shop',
-  ].join('\n');
+  const content = gapsCsv;
   const importId = await upload(tenant, content, 'gaps.csv');
   // Staged here in reverse, so the table's physical order is the opposite of the row order.
   const staged = parseImport(content, 'gaps.csv').rows.reverse();

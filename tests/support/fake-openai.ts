@@ -1,7 +1,8 @@
 /**
  * A fake OpenAI-compatible chat-completions server (node:http on 127.0.0.1) for tests and benchmarks. Each test
  * scripts it: a responder sees every request (with the agent's name, taken from the response schema's name) and
- * says what to send back — a JSON answer, an HTTP error with headers, an unparseable body, a hang, or a reset.
+ * says what to send back — a JSON answer, an HTTP error with headers, an unparseable body, a hang (for good, or
+ * until the test releases it), or a reset.
  * Without a script, every agent gets a small valid answer derived from its brief.
  */
 import http from 'node:http';
@@ -24,6 +25,8 @@ export type FakeReply =
   | { kind: 'error'; status: number; headers?: Record<string, string>; message?: string }
   | { kind: 'raw'; status: number; body: string }
   | { kind: 'hang' }
+  /** Hangs until `release` settles, then sends what it resolves to (undefined: the default answer). */
+  | { kind: 'hold'; release: Promise<FakeReply | undefined> }
   | { kind: 'reset' };
 
 /** Return undefined to fall through to the default valid answer. */
@@ -79,6 +82,12 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     switch (reply.kind) {
       case 'hang':
         hanging.add(res);
+        return;
+      case 'hold':
+        hanging.add(res);
+        void reply.release.then((next) => {
+          if (!res.destroyed) send(res, request, next ?? defaultAnswer(request));
+        });
         return;
       case 'reset':
         res.socket?.destroy();
