@@ -25,6 +25,8 @@ export const UNTHROTTLED_AGENT_REQUESTS_PER_MINUTE = 1_000_000;
 
 export interface BenchContext {
   quick: boolean;
+  /** Scenario 4's number of parked flows per side, when not its default (--gate-flows). */
+  gateFlows: number | null;
   env: BenchEnvironment;
   bundles: Bundles;
   connection: Connection;
@@ -52,7 +54,7 @@ export interface BenchContext {
   stop(): Promise<void>;
 }
 
-export async function createContext(options: { quick: boolean }): Promise<BenchContext> {
+export async function createContext(options: { quick: boolean; gateFlows: number | null }): Promise<BenchContext> {
   const env = await startEnvironment({ databaseUrl: process.env.DATABASE_URL });
   const bundles = await buildBundles(env.tempDir);
   const payloadKeys = generateKeySpec('bench');
@@ -87,6 +89,7 @@ export async function createContext(options: { quick: boolean }): Promise<BenchC
 
   const context: BenchContext = {
     quick: options.quick,
+    gateFlows: options.gateFlows,
     env,
     bundles,
     connection,

@@ -37,7 +37,7 @@ async function running(ctx: BenchContext, query: string): Promise<number> {
 }
 
 export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult> {
-  const n = ctx.quick ? 300 : 10_000;
+  const n = ctx.gateFlows ?? (ctx.quick ? 300 : 10_000);
   const parkTimeoutMs = ctx.quick ? 120_000 : 1_800_000;
   await ctx.usePlatformWorker('noop');
   const platformQuery = `TenantId = '${ctx.tenant}'`;
