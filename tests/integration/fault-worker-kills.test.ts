@@ -5,14 +5,13 @@
  * served from the tenant's cache). The kill times come from a seeded generator printed on failure, so a failing
  * run can be replayed with MFO_FAULT_SEED.
  */
-import type { ChildProcess } from 'node:child_process';
 import type { Connection } from '@temporalio/client';
 import { and, count, countDistinct, eq, sql } from 'drizzle-orm';
 import { assets, llmCalls, phaseArtifacts } from '../../db/schema';
 import type { FlowState } from '../../workflows/messages';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { generateInventory } from '../fixtures/generate';
-import { waitForWorker } from '../support/processes';
+import { sigkill, waitForWorker } from '../support/processes';
 import { startPlatform, type Platform } from './harness';
 
 const KILLS = 20;
@@ -50,14 +49,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
 const settled = (s: FlowState) => !['running', 'paused'].includes(s.status);
 
 test(`${KILLS} worker SIGKILLs at random points: every flow completes, nothing stored or billed twice (seed ${seed})`, async () => {
@@ -84,7 +75,7 @@ test(`${KILLS} worker SIGKILLs at random points: every flow completes, nothing s
     await new Promise((r) => setTimeout(r, 200 + next() * 2_500));
     const running = await platform.client.workflow.count(`TenantId = '${tenant}' AND ExecutionStatus = 'Running'`);
     killedDuring.push(`round ${round}: ${running.count} flows running`);
-    await killed(worker);
+    await sigkill(worker);
     worker = await spawnPolling();
   }
 

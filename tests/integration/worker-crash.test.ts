@@ -3,10 +3,10 @@
  * Activities commit their rows and artifact in one transaction keyed by (flow, phase, run), so nothing is
  * duplicated and nothing is lost.
  */
-import type { ChildProcess } from 'node:child_process';
 import { and, count, countDistinct, eq } from 'drizzle-orm';
 import { assets, dependencies, phaseArtifacts } from '../../db/schema';
 import { generateInventory } from '../fixtures/generate';
+import { sigkill } from '../support/processes';
 import { startPlatform, type Platform } from './harness';
 
 let platform: Platform;
@@ -18,14 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
 });
-
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 test('worker SIGKILLed mid-phase: a new worker completes the flow with no duplicate rows', async () => {
   const inventory = generateInventory({ seed: 7, servers: 10_000, applications: 400 });
@@ -44,7 +36,7 @@ test('worker SIGKILLed mid-phase: a new worker completes the flow with no duplic
     (s) => s.phases.some((p) => p.status === 'running' && ['data_cleansing', 'asset_inventory'].includes(p.name)),
     { tenant, timeoutMs: 90_000 },
   );
-  await killed(first);
+  await sigkill(first);
   const phaseAtKill = victim.phases.find((p) => p.status === 'running')!.name;
 
   platform.spawnWorkerProcess();

@@ -147,3 +147,12 @@ export async function waitForWorker(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** SIGKILLs a child process (a crash: no draining) and settles once it has exited. */
+export function sigkill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
