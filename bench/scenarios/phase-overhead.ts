@@ -5,7 +5,7 @@
  * series with the real activities on a 20-server import shows what a small real phase costs on top.
  */
 import type { BenchContext } from '../lib/context';
-import { history, phaseCycles, platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
+import { history, phaseCycles, platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow, PLATFORM_PHASES } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
 import { elapsedMs, round, summarize } from '../lib/stats';
 
@@ -54,6 +54,11 @@ export async function phaseOverhead(ctx: BenchContext): Promise<ScenarioResult> 
   await ctx.usePlatformWorker('noop');
 
   const s = { platformCycle: summarize(platform.cycles), rawCycle: summarize(raw.cycles), realCycle: summarize(real.cycles) };
+  // Cycle i runs from phase i's scheduling to phase i+1's: which hand-offs cost what (e.g. into the agent queue).
+  const byPhase = (cycles: number[]) =>
+    Array.from({ length: PLATFORM_PHASES - 1 }, (_, i) => round(summarize(cycles.filter((_, j) => j % (PLATFORM_PHASES - 1) === i)).mean));
+  const cycleMeanByPhase = { platform: byPhase(platform.cycles), raw: byPhase(raw.cycles) };
+  console.log(`  phase cycle mean by phase (ms) — platform ${cycleMeanByPhase.platform.join(', ')}; raw ${cycleMeanByPhase.raw.join(', ')}`);
   const w = { platform: summarize(platform.wall), raw: summarize(raw.wall), real: summarize(real.wall) };
   // The mean, not the median, is the per-phase cost: a flow pays for every phase, the slow kinds included.
   const cycleRatio = s.platformCycle.mean / s.rawCycle.mean;
@@ -67,6 +72,6 @@ export async function phaseOverhead(ctx: BenchContext): Promise<ScenarioResult> 
       { metric: '6-phase flow wall p50, no-op phases', unit: 'ms', platform: round(w.platform.p50), raw: round(w.raw.p50), goal: '', met: null },
       { metric: 'phase cycle mean, real phases (20 servers)', unit: 'ms', platform: round(s.realCycle.mean), raw: round(s.rawCycle.mean), goal: '', met: null },
     ],
-    details: { flows, realFlows, warmUp: WARM_UP, cycles: s, wall: w },
+    details: { flows, realFlows, warmUp: WARM_UP, cycles: s, cycleMeanByPhase, wall: w },
   };
 }
