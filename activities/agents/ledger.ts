@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db';
+import type { Tx } from '../artifacts';
 import { llmBudgetReservations, llmCache, llmCalls, tenants } from '../../db/schema';
 
 export const LLM_CALL_OUTCOMES = [
@@ -70,8 +71,6 @@ export type BudgetReservation =
   | { kind: 'unlimited' }
   | { kind: 'reserved'; id: string }
   | { kind: 'refused'; limitUsd: number; spentUsd: number; reservedUsd: number };
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export class LlmLedger {
   constructor(private readonly db: Database) {}
@@ -146,7 +145,7 @@ export class LlmLedger {
   }
 
   /** What the tenant has spent since the start of this calendar month (UTC). */
-  private async spentThisMonth(tx: Transaction, tenantId: string, now = new Date()): Promise<number> {
+  private async spentThisMonth(tx: Tx, tenantId: string, now = new Date()): Promise<number> {
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const [spent] = await tx
       .select({ total: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)` })
@@ -156,7 +155,7 @@ export class LlmLedger {
   }
 
   /** The sum of the tenant's live reservations, after deleting those older than `maxAgeMs` (by the database clock). */
-  private async liveReservations(tx: Transaction, tenantId: string, maxAgeMs: number): Promise<number> {
+  private async liveReservations(tx: Tx, tenantId: string, maxAgeMs: number): Promise<number> {
     const tenantRows = eq(llmBudgetReservations.tenantId, tenantId);
     await tx.delete(llmBudgetReservations).where(and(tenantRows, lt(llmBudgetReservations.createdAt, sql`now() - make_interval(secs => ${maxAgeMs / 1000})`)));
     const [reserved] = await tx

@@ -5,8 +5,8 @@
  * gets one repair request carrying the validation errors, then fails for good (non-retryable: the flow waits in
  * needs_attention with the reason). Every request goes through `complete`, which serves identical requests from
  * the tenant's cache (usable answers only), refuses calls over the tenant's budget (counting the calls in flight),
- * heartbeats while waiting, aborts when the activity is cancelled, and writes the ledger. The SDK's own retries are off: Temporal is the only
- * retry layer.
+ * heartbeats while waiting, aborts when the activity is cancelled, and writes the ledger. The SDK's own retries are
+ * off: Temporal is the only retry layer.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';

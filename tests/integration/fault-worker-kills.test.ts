@@ -6,6 +6,7 @@
  * run can be replayed with MFO_FAULT_SEED.
  */
 import type { Connection } from '@temporalio/client';
+import { en, Faker } from '@faker-js/faker';
 import { and, count, countDistinct, eq, sql } from 'drizzle-orm';
 import { assets, llmCalls, phaseArtifacts } from '../../db/schema';
 import type { FlowState } from '../../workflows/messages';
@@ -24,18 +25,6 @@ const CRASH_TOLERANT_RETRY = { maximumAttempts: 10, initialIntervalMs: 1_000 };
 const FLOWS_PER_ROUND = 2;
 const seed = Number(process.env.MFO_FAULT_SEED ?? Date.now() % 100_000);
 
-/** mulberry32: small, seedable, good enough to spread kill times. */
-function random(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let platform: Platform;
 let fake: FakeOpenAi;
 const tenant = `kills-${Date.now().toString(36)}`;
@@ -52,7 +41,9 @@ afterAll(async () => {
 const settled = (s: FlowState) => !['running', 'paused'].includes(s.status);
 
 test(`${KILLS} worker SIGKILLs at random points: every flow completes, nothing stored or billed twice (seed ${seed})`, async () => {
-  const next = random(seed);
+  // faker's generator, seeded: the same seed gives the same kill times.
+  const rng = new Faker({ locale: [en] });
+  rng.seed(seed);
   const flowIds: string[] = [];
   const killedDuring: string[] = [];
   const spawnPolling = async () => {
@@ -72,7 +63,7 @@ test(`${KILLS} worker SIGKILLs at random points: every flow completes, nothing s
       flowIds.push(start.body.flowId);
     }
     // Somewhere between the first phase and well into the flows (a 400-server Discovery takes a few seconds).
-    await new Promise((r) => setTimeout(r, 200 + next() * 2_500));
+    await new Promise((r) => setTimeout(r, 200 + rng.number.float({ min: 0, max: 1 }) * 2_500));
     const running = await platform.client.workflow.count(`TenantId = '${tenant}' AND ExecutionStatus = 'Running'`);
     killedDuring.push(`round ${round}: ${running.count} flows running`);
     await sigkill(worker);
