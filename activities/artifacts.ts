@@ -8,7 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { phaseArtifacts, type PhaseEngineResult } from '../db/schema';
-import { PhaseFailureType, type PhaseActivityInput, type PhaseActivityResult } from '../workflows/messages';
+import { PhaseFailureType, type AgentPhaseResult, type PhaseActivityInput, type PhaseActivityResult } from '../workflows/messages';
+import { ModelCallDeferredError } from './agents/provider';
 import { outlastingDatabaseOutages } from './database-outage';
 import type { ActivityDeps } from './deps';
 
@@ -34,14 +35,22 @@ export async function runPhaseOnce(
  * A phase that consults an agent: analysis and model calls run outside any transaction (a model call can take
  * minutes, and PGlite serialises every query behind an open transaction); the phase's `write` and its artifact
  * then commit together. Model answers are in the LLM cache by then, so a retry does not pay for them again.
+ * Under `deferModelCalls` a model request the agent would send ends the run before anything is written.
  */
 export async function runAgentPhaseOnce(
   deps: ActivityDeps,
   input: PhaseActivityInput,
   compute: (db: Database) => Promise<PhaseOutput & { write?: (tx: Tx) => Promise<void> }>,
-): Promise<PhaseActivityResult> {
+): Promise<AgentPhaseResult> {
   return runOnce(deps, input, async () => {
-    const { write, ...output } = await compute(deps.db);
+    let computed: Awaited<ReturnType<typeof compute>>;
+    try {
+      computed = await compute(deps.db);
+    } catch (err) {
+      if (err instanceof ModelCallDeferredError) return { deferredAgent: err.agent };
+      throw err;
+    }
+    const { write, ...output } = computed;
     return deps.db.transaction(async (tx) => {
       await write?.(tx);
       return store(deps, tx, input, output);
@@ -49,13 +58,13 @@ export async function runAgentPhaseOnce(
   });
 }
 
-async function runOnce(deps: ActivityDeps, input: PhaseActivityInput, execute: () => Promise<PhaseActivityResult>): Promise<PhaseActivityResult> {
+async function runOnce<R extends AgentPhaseResult>(deps: ActivityDeps, input: PhaseActivityInput, execute: () => Promise<R>): Promise<R | PhaseActivityResult> {
   injectFaults(deps, input);
   const context = { tenantId: input.tenantId, flowId: input.flowId, phase: input.phase };
   return outlastingDatabaseOutages(deps.db, deps.logger, context, () => reuseOrExecute(deps, input, execute));
 }
 
-async function reuseOrExecute(deps: ActivityDeps, input: PhaseActivityInput, execute: () => Promise<PhaseActivityResult>): Promise<PhaseActivityResult> {
+async function reuseOrExecute<R extends AgentPhaseResult>(deps: ActivityDeps, input: PhaseActivityInput, execute: () => Promise<R>): Promise<R | PhaseActivityResult> {
   const [existing] = await deps.db
     .select({ id: phaseArtifacts.id, summary: phaseArtifacts.summary, result: phaseArtifacts.result })
     .from(phaseArtifacts)
@@ -73,6 +82,7 @@ async function reuseOrExecute(deps: ActivityDeps, input: PhaseActivityInput, exe
   }
   const started = Date.now();
   const result = await execute();
+  if ('deferredAgent' in result) return result;
   Context.current()
     .metricMeter.createHistogram('mfo_phase_duration', 'int', 'ms', 'Wall time of a phase activity that stored its artifact')
     .record(Date.now() - started, { flow_type: input.flowType, phase: input.phase });

@@ -1,7 +1,8 @@
 /**
  * The workers of one process: the flow worker (workflow code and every phase activity) on TEMPORAL_TASK_QUEUE, and
- * the agent worker on `<queue>-agents`, which runs the phases that consult an agent. Temporal enforces the agent
- * queue's rate limit across every worker polling it, so a fleet shares one provider quota.
+ * the agent worker on `<queue>-agents`, which runs the agent phases that must send a model request (the engine
+ * tries each agent phase on the flow queue first). Temporal enforces the agent queue's rate limit across every
+ * worker polling it, so a fleet shares one provider quota.
  */
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { llmConfigured, type Config } from '../config';

@@ -21,6 +21,7 @@ import {
   type Actor,
   type Feedback,
   type FlowStartInput,
+  type AgentPhaseResult,
   type FlowState,
   type PendingRequest,
   type PhaseActivityInput,
@@ -36,6 +37,8 @@ type ActivityName = keyof PhaseActivities;
 
 /** Patch id guarding agent phases' own task queue and pause-aborts-the-model-call (added after flows were running). */
 const AGENT_QUEUE_PATCH = 'agent-phases-on-agent-queue';
+/** Patch id guarding agent phases' first try on the flow queue, model calls deferred (see PhaseActivityInput). */
+const FLOW_QUEUE_FIRST_PATCH = 'agent-phases-try-flow-queue-first';
 
 // Activities heartbeat between batches; a short heartbeat timeout lets a crashed worker's phase be retried
 // elsewhere within seconds instead of waiting for the start-to-close timeout. On cancel the flow waits for the
@@ -386,6 +389,14 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
    * from the tenant's LLM cache, so the re-run pays only for what was interrupted.
    */
   async function runAgentPhase(phaseDef: PhaseDefinition, summary: string, input: () => PhaseActivityInput): Promise<PhaseActivityResult> {
+    // First on the flow queue, where the activity is dispatched eagerly and no quota applies: most runs end here
+    // (the offline provider, agents with nothing to ask). Only a run that must send a model request takes a slot of
+    // the agent queue's rate limit. This try sends no request, so a pause simply waits for it.
+    if (wf.patched(FLOW_QUEUE_FIRST_PATCH)) {
+      const first = await callActivity<AgentPhaseResult>(phaseDef.activity, summary, { ...input(), deferModelCalls: true });
+      if (!('deferredAgent' in first)) return first;
+      summary = `${summary}, asking ${first.deferredAgent}`;
+    }
     const taskQueue = agentTaskQueue(wf.workflowInfo().taskQueue);
     for (;;) {
       const attemptScope = new wf.CancellationScope();

@@ -175,7 +175,22 @@ export interface PhaseActivityInput {
   /** Who approved this phase at a before-gate (points of no return record it). */
   approvedBy: string | null;
   faults: FaultInjection[];
+  /**
+   * An agent phase's first try, on the flow queue: if its agent would have to send a model request, the phase stops
+   * before sending it, stores nothing and returns `ModelCallDeferred`; the engine then runs it on the agent queue,
+   * whose rate limit is the provider quota. Phases whose agents have nothing to ask (and every phase under the
+   * offline rules provider) so never leave the flow queue. Absent on flows recorded before this existed.
+   */
+  deferModelCalls?: boolean;
 }
+
+/** What an agent phase run with `deferModelCalls` returns instead of its result when a model must be asked. */
+export interface ModelCallDeferred {
+  deferredAgent: string;
+}
+
+/** What a phase that consults an agent returns. */
+export type AgentPhaseResult = PhaseActivityResult | ModelCallDeferred;
 
 export interface PhaseActivityResult {
   artifactId: string;

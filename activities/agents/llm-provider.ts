@@ -20,7 +20,7 @@ import { PhaseFailureType } from '../../workflows/messages';
 import { classifyLlmError, MalformedResponseError } from './llm-errors';
 import { cacheKeyOf, LlmLedger, type CallSite, type LedgerEntry, type LlmCallOutcome } from './ledger';
 import { LlmPriceList } from './pricing';
-import { OFFLINE_PROVIDER_NAME, type AgentDefinition, type AgentProvider, type AgentResult, type AgentRun, type AgentTool } from './provider';
+import { ModelCallDeferredError, OFFLINE_PROVIDER_NAME, type AgentDefinition, type AgentProvider, type AgentResult, type AgentRun, type AgentTool } from './provider';
 
 type LlmConfig = Pick<
   Config,
@@ -91,6 +91,8 @@ export class LlmAgentProvider implements AgentProvider {
       // Nothing to ask (no close calls, no groups): the rules' answer stands and no request is billed.
       return { output: agent.outputSchema.parse(agent.offline(run.input, run)), provider: OFFLINE_PROVIDER_NAME };
     }
+    // Checked before the cache too: a cache hit served here and again on the agent queue would be recorded twice.
+    if (run.deferModelCalls) throw new ModelCallDeferredError(agent.name);
     const tools = agent.tools.map(toOpenAiTool);
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: `${agent.rolePrompt}\n\n${OUTPUT_RULES}` },

@@ -12,6 +12,7 @@ export function agentRun<TInput>(deps: ActivityDeps, phase: PhaseActivityInput, 
     input,
     feedback: phase.feedback.map((f) => f.text),
     examples,
+    deferModelCalls: phase.deferModelCalls === true,
     crashAfterCall:
       deps.faultInjection && phase.faults.some((f) => f.kind === 'crash_after_llm_call' && f.phase === phase.phase && phase.run <= f.failRuns),
   };

@@ -46,6 +46,8 @@ export interface AgentRun<TInput> extends AgentGuidance {
   phase: string;
   run: number;
   input: TInput;
+  /** Stop with `ModelCallDeferred` instead of sending a model request (see PhaseActivityInput.deferModelCalls). */
+  deferModelCalls?: boolean;
   /** Chaos tests only: kill the worker right after a model answer is recorded (see FaultInjection). */
   crashAfterCall?: boolean;
 }
@@ -62,6 +64,14 @@ export interface AgentProvider {
 }
 
 export const OFFLINE_PROVIDER_NAME = 'offline-rules';
+
+/** Raised by a provider told to defer model calls when answering would take one; the phase catches it. */
+export class ModelCallDeferredError extends Error {
+  constructor(readonly agent: string) {
+    super(`agent ${agent} needs a model request: deferred to the agent queue`);
+    this.name = 'ModelCallDeferredError';
+  }
+}
 
 /** Answers every agent with its deterministic rules engine; outputs are validated like a model's would be. */
 export class OfflineRulesProvider implements AgentProvider {

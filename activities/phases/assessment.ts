@@ -1,7 +1,7 @@
 /** Assessment's six phases (FLOWS.md §2): per-asset readiness through to a 7R strategy per application. */
 import { and, eq, ne } from 'drizzle-orm';
 import { strategyOverrides } from '../../db/schema';
-import type { PhaseActivityInput, PhaseActivityResult } from '../../workflows/messages';
+import type { AgentPhaseResult, PhaseActivityInput, PhaseActivityResult } from '../../workflows/messages';
 import {
   analyseComplexity,
   assessReadiness,
@@ -95,7 +95,7 @@ export function createAssessmentPhases(deps: ActivityDeps) {
     });
   }
 
-  async function assessmentTechDebt(input: PhaseActivityInput): Promise<PhaseActivityResult> {
+  async function assessmentTechDebt(input: PhaseActivityInput): Promise<AgentPhaseResult> {
     return runAgentPhaseOnce(deps, input, async (db) => {
       const inv = await inventory(db, input);
       const items = assessTechDebt(inv.applications, inv.assets, asOf(input));
@@ -118,7 +118,7 @@ export function createAssessmentPhases(deps: ActivityDeps) {
     });
   }
 
-  async function assessmentStrategy(input: PhaseActivityInput): Promise<PhaseActivityResult> {
+  async function assessmentStrategy(input: PhaseActivityInput): Promise<AgentPhaseResult> {
     return runAgentPhaseOnce(deps, input, async (db) => {
       const inv = await inventory(db, input);
       const ready = await readiness(db, input, inv);

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq } from 'drizzle-orm';
 import { applications, assetApplications, assets, dependencies, imports, rawRows } from '../../db/schema';
-import { PhaseFailureType, type PhaseActivityInput, type PhaseActivityResult } from '../../workflows/messages';
+import { PhaseFailureType, type AgentPhaseResult, type PhaseActivityInput, type PhaseActivityResult } from '../../workflows/messages';
 import { applyResolverDecisions, dataQualityExplainer, fieldMappingResolver, moveGroupNamer, nameMoveGroups } from '../agents/discovery-agents';
 import { agentRun } from '../agents/phase-run';
 import { OFFLINE_PROVIDER_NAME } from '../agents/provider';
@@ -141,7 +141,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
     });
   }
 
-  async function discoveryDataValidation(input: PhaseActivityInput): Promise<PhaseActivityResult> {
+  async function discoveryDataValidation(input: PhaseActivityInput): Promise<AgentPhaseResult> {
     return runAgentPhaseOnce(deps, input, async (db) => {
       const imported = await loadArtifact<ImportArtifact>(db, input.tenantId, input.artifacts.data_import, 'data_import');
       const human = input.humanInput ?? {};
@@ -172,7 +172,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
     });
   }
 
-  async function discoveryFieldMapping(input: PhaseActivityInput): Promise<PhaseActivityResult> {
+  async function discoveryFieldMapping(input: PhaseActivityInput): Promise<AgentPhaseResult> {
     return runAgentPhaseOnce(deps, input, async (db) => {
       const { imported, rows } = await validatedRows(db, input);
       const suggested = suggestMapping(imported.columns, rows);
@@ -262,7 +262,7 @@ export function createDiscoveryPhases(deps: ActivityDeps) {
     });
   }
 
-  async function discoveryDependencyAnalysis(input: PhaseActivityInput): Promise<PhaseActivityResult> {
+  async function discoveryDependencyAnalysis(input: PhaseActivityInput): Promise<AgentPhaseResult> {
     return runAgentPhaseOnce(deps, input, async (db) => {
       const scope = (t: typeof assets | typeof applications | typeof dependencies) =>
         and(eq(t.tenantId, input.tenantId), eq(t.flowId, input.flowId));

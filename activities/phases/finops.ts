@@ -1,7 +1,7 @@
 /** FinOps' phases (FLOWS.md §6): cost breakdown, savings, budget. Runs on demand or from a Temporal Schedule. */
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { llmCalls } from '../../db/schema';
-import type { PhaseActivityInput, PhaseActivityResult } from '../../workflows/messages';
+import type { AgentPhaseResult, PhaseActivityInput, PhaseActivityResult } from '../../workflows/messages';
 import { analyseCosts, forecastBudget, identifyOptimisations, type CostAnalysis, type Optimisation } from '../analysis/finops';
 import { loadArtifact, runAgentPhaseOnce, runPhaseOnce, type Reader } from '../artifacts';
 import { agentRun } from '../agents/phase-run';
@@ -23,7 +23,7 @@ export function createFinopsPhases(deps: ActivityDeps) {
     });
   }
 
-  async function finopsOptimisations(input: PhaseActivityInput): Promise<PhaseActivityResult> {
+  async function finopsOptimisations(input: PhaseActivityInput): Promise<AgentPhaseResult> {
     return runAgentPhaseOnce(deps, input, async (db) => {
       const inv = await loadInventory(db, input.tenantId, inventoryFlowId(input));
       const found = identifyOptimisations(inv.assets);

@@ -1,5 +1,5 @@
 /** Planning's four phases (FLOWS.md §3): dependency-aware waves, team allocation, timeline, cost. */
-import type { PhaseActivityInput, PhaseActivityResult } from '../../workflows/messages';
+import type { AgentPhaseResult, PhaseActivityInput, PhaseActivityResult } from '../../workflows/messages';
 import { deriveAppDependencies, type AppEdge } from '../analysis/app-graph';
 import type { BlackoutWindow } from '../analysis/dates';
 import type { CanonicalApplication } from '../analysis/model';
@@ -69,7 +69,7 @@ export function createPlanningPhases(deps: ActivityDeps) {
   const wavePlan = (tx: Tx, input: PhaseActivityInput) =>
     loadArtifact<WavePlanArtifact>(tx, input.tenantId, input.artifacts.wave_planning, 'wave_planning');
 
-  async function planningWaves(input: PhaseActivityInput): Promise<PhaseActivityResult> {
+  async function planningWaves(input: PhaseActivityInput): Promise<AgentPhaseResult> {
     return runAgentPhaseOnce(deps, input, async (db) => {
       const assessmentFlowId = flowRef(input, 'assessmentFlowId');
       const inv = await loadInventory(db, input.tenantId, inventoryFlowId(input));

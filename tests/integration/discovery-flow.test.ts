@@ -93,6 +93,14 @@ test('happy path: CMDB CSV → approved mapping → canonical inventory and depe
   expect(graph.body.data.cycles.length).toBeGreaterThan(0);
   expect(graph.body.data.provider).toBe('offline-rules');
 
+  // The offline rules provider sends no model request, so no phase left the flow queue: each ran once, there.
+  const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
+  const scheduled = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+  expect(scheduled.map((a) => a.activityType!.name).sort()).toEqual(
+    ['discoveryDataImport', 'discoveryDataValidation', 'discoveryFieldMapping', 'discoveryDataCleansing', 'discoveryAssetInventory', 'discoveryDependencyAnalysis'].sort(),
+  );
+  expect(new Set(scheduled.map((a) => a.taskQueue!.name))).toEqual(new Set([platform.config.TEMPORAL_TASK_QUEUE]));
+
   const listed = await platform.api('GET', '/flows?type=discovery&status=completed', { tenant });
   expect(listed.status).toBe(200);
   expect(listed.body.flows.map((f: { flowId: string }) => f.flowId)).toContain(flowId);

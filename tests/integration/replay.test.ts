@@ -12,16 +12,19 @@ import { readTestEnvironment } from '../setup/env';
 
 test('every committed history replays without non-determinism', () => {
   const files = fs.readdirSync(path.join(__dirname, '..', 'histories')).filter((f) => f.endsWith('.json'));
-  // Every flow type of the catalog and the programme, each recorded before the agent-queue patch (pre-agent-queue-*)
-  // and after it: read from the histories themselves, not their file names.
+  // Every flow type of the catalog and the programme, recorded in each generation of the engine that flows may still
+  // be running on: before the agent-queue patch (pre-agent-queue-*), before agent phases tried the flow queue first
+  // (pre-flow-queue-first-*), and today. Types are read from the histories themselves, not their file names.
   const typeOf = (file: string) => {
     const history = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'histories', file), 'utf8')) as { events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[] };
     return history.events[0].workflowExecutionStartedEventAttributes?.workflowType?.name;
   };
   const expected = [...FLOW_TYPES.map((t) => FLOW_CATALOG[t].workflowType), 'programmeFlow'].sort();
-  const recorded = (prefix: boolean) => [...new Set(files.filter((f) => f.startsWith('pre-agent-queue-') === prefix).map(typeOf))].sort();
-  expect(recorded(false)).toEqual(expected);
-  expect(recorded(true)).toEqual(expected);
+  const generations = ['pre-agent-queue-', 'pre-flow-queue-first-'];
+  const generationOf = (file: string) => generations.find((prefix) => file.startsWith(prefix)) ?? 'current';
+  for (const generation of [...generations, 'current']) {
+    expect([generation, [...new Set(files.filter((f) => generationOf(f) === generation).map(typeOf))].sort()]).toEqual([generation, expected]);
+  }
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay-histories.ts', readTestEnvironment().workflowBundlePath], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
