@@ -176,10 +176,11 @@ export interface PhaseActivityInput {
   approvedBy: string | null;
   faults: FaultInjection[];
   /**
-   * An agent phase's first try, on the flow queue: if its agent would have to send a model request, the phase stops
-   * before sending it, stores nothing and returns `ModelCallDeferred`; the engine then runs it on the agent queue,
-   * whose rate limit is the provider quota. Phases whose agents have nothing to ask (and every phase under the
-   * offline rules provider) so never leave the flow queue. Absent on flows recorded before this existed.
+   * An agent phase's first try, on the flow queue: if its agent would have to send a model request (one the tenant's
+   * LLM cache cannot answer), the phase stops before sending it, stores nothing and returns `ModelCallDeferred`; the
+   * engine then runs it on the agent queue, whose rate limit is the provider quota. Phases whose agents have nothing
+   * to ask or find every answer cached (and every phase under the offline rules provider) never leave the flow queue.
+   * Absent on flows recorded before this existed.
    */
   deferModelCalls?: boolean;
 }

@@ -91,8 +91,9 @@ export class LlmAgentProvider implements AgentProvider {
       // Nothing to ask (no close calls, no groups): the rules' answer stands and no request is billed.
       return { output: agent.outputSchema.parse(agent.offline(run.input, run)), provider: OFFLINE_PROVIDER_NAME };
     }
-    // Checked before the cache too: a cache hit served here and again on the agent queue would be recorded twice.
-    if (run.deferModelCalls) throw new ModelCallDeferredError(agent.name);
+    // Under deferModelCalls, cache hits are recorded only once the whole answer came from the cache: an agent that
+    // then needs a real request re-runs on the agent queue, and its hits would otherwise be recorded twice.
+    const heldCacheHits: LedgerEntry[] | null = run.deferModelCalls ? [] : null;
     const tools = agent.tools.map(toOpenAiTool);
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: `${agent.rolePrompt}\n\n${OUTPUT_RULES}` },
@@ -114,9 +115,12 @@ export class LlmAgentProvider implements AgentProvider {
         temperature: 0,
         ...(toolsAllowed ? { tools } : {}),
       };
-      const { completion, verdict } = await this.complete(site, run, request, (c) => judge(c, agent.outputSchema));
+      const { completion, verdict } = await this.complete(site, run, request, (c) => judge(c, agent.outputSchema), heldCacheHits);
       const message = completion.choices[0].message;
-      if (verdict.kind === 'answer') return { output: verdict.output, provider: `${this.name}:${model}` };
+      if (verdict.kind === 'answer') {
+        for (const hit of heldCacheHits ?? []) await this.account(site, hit);
+        return { output: verdict.output, provider: `${this.name}:${model}` };
+      }
       if (verdict.kind === 'tools') {
         toolRounds += 1;
         messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: message.tool_calls });
@@ -151,6 +155,8 @@ export class LlmAgentProvider implements AgentProvider {
     run: AgentRun<unknown>,
     request: ChatCompletionCreateParamsNonStreaming,
     assess: (c: ChatCompletion) => Verdict<T>,
+    /** Set when model calls are deferred: hits are held here, and a miss ends the run with ModelCallDeferredError. */
+    heldCacheHits: LedgerEntry[] | null,
   ): Promise<{ completion: ChatCompletion; verdict: Verdict<T> }> {
     const model = String(request.model);
     // The endpoint is part of the key: the same model name on two servers (OpenAI, a local Ollama) is two models.
@@ -162,10 +168,13 @@ export class LlmAgentProvider implements AgentProvider {
       // A bad answer cached before only usable ones were is not served: the model is asked again and the new
       // answer replaces it.
       if (verdict.kind !== 'problem') {
-        await this.account(site, { model, outcome: 'cache_hit', cached: true, latencyMs: Date.now() - started, cacheKey, detail: 'served from the tenant cache: not billed' });
+        const entry: LedgerEntry = { model, outcome: 'cache_hit', cached: true, latencyMs: Date.now() - started, cacheKey, detail: 'served from the tenant cache: not billed' };
+        if (heldCacheHits) heldCacheHits.push(entry);
+        else await this.account(site, entry);
         return { completion: hit, verdict };
       }
     }
+    if (heldCacheHits) throw new ModelCallDeferredError(site.agent);
     const reservation = await this.enforceBudget(site, request, cacheKey);
     try {
       return await this.send(site, run, request, assess, { model, cacheKey, started, reservation });

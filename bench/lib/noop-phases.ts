@@ -1,7 +1,8 @@
 /**
  * Every phase activity of the catalog as a no-op that returns a well-formed result. A worker with these and the
  * real workflow bundle runs the real engine (state, gates, search attributes, encryption) with nothing inside the
- * phases, which is the platform's orchestration cost alone and directly comparable with the raw baseline.
+ * phases, which is the platform's orchestration cost alone and directly comparable with the raw baseline. Agent phases
+ * return their result on the first (flow-queue) try, as every phase does under the offline rules provider.
  */
 import { FLOW_CATALOG } from '../../workflows/catalog';
 import type { PhaseActivityInput, PhaseActivityResult } from '../../workflows/messages';

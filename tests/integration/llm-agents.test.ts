@@ -83,6 +83,17 @@ async function ledger(flowId: string, agent?: string) {
 
 const requestsFor = (agent: string) => fake.requests.filter((r) => r.agent === agent);
 
+/** The task queues each activity of a flow was scheduled on, in order, from its history. */
+async function taskQueuesOf(flowId: string): Promise<Record<string, string[]>> {
+  const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
+  const queues: Record<string, string[]> = {};
+  for (const e of history.events ?? []) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) (queues[scheduled.activityType!.name!] ??= []).push(scheduled.taskQueue!.name!);
+  }
+  return queues;
+}
+
 test('tool calls reach the tenant data; answers are validated, stored, labelled and billed', async () => {
   const tenant = newTenant();
   let groupAsked = '';
@@ -132,12 +143,7 @@ test('tool calls reach the tenant data; answers are validated, stored, labelled 
   // Every phase is tried on the flow queue first. The one whose agent had nothing to ask ended there; the two that
   // had to ask a model stopped before sending anything and ran again on the agent queue (whose rate limit is the
   // provider quota), the only runs that took one of its slots.
-  const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
-  const queues: Record<string, string[]> = {};
-  for (const e of history.events ?? []) {
-    const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled) (queues[scheduled.activityType!.name!] ??= []).push(scheduled.taskQueue!.name!);
-  }
+  const queues = await taskQueuesOf(flowId);
   const flowQueue = platform.config.TEMPORAL_TASK_QUEUE;
   expect(queues.discoveryDataValidation).toEqual([flowQueue]);
   expect(queues.discoveryFieldMapping).toEqual([flowQueue, `${flowQueue}-agents`]);
@@ -413,6 +419,9 @@ test('identical calls are served from the tenant cache: a second run of the same
   expect(rows.length).toBe(billedFirst.length);
   expect(rows.every((r) => r.outcome === 'cache_hit' && r.cached && r.costUsd === 0)).toBe(true);
   expect(fake.requests.length).toBe(before);
+  // Answers the cache holds need no model request, so no phase took an agent-queue slot.
+  const queues = await taskQueuesOf(second);
+  expect(Object.values(queues).flat().every((q) => q === platform.config.TEMPORAL_TASK_QUEUE)).toBe(true);
 
   // The cache is per tenant: the same data elsewhere is asked afresh.
   const elsewhere = await startDiscovery(newTenant());
