@@ -110,7 +110,11 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   let paused = false;
   let terminal: 'completed' | 'cancelled' | null = null;
   let decision: Decision | null = null;
-  let published = { status: 'running' as FlowStatus, phase: '' };
+  // What the visibility store holds: the start's search attributes, so the first phase's upsert is skipped when the
+  // start already named it. Read from the start event, so replay decides the same (flows started with an empty
+  // CurrentPhase upsert as they always did).
+  const startAttributes = wf.workflowInfo().typedSearchAttributes;
+  let published = { status: startAttributes.get(FlowStatusKey) ?? 'running', phase: startAttributes.get(CurrentPhaseKey) ?? '' };
   const scope = new wf.CancellationScope();
 
   const deriveStatus = (): FlowStatus =>

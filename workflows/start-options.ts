@@ -17,7 +17,8 @@ export function flowStartOptions(start: FlowStartInput) {
       { key: TenantIdKey, value: start.tenantId },
       { key: FlowTypeKey, value: start.flowType },
       { key: FlowStatusKey, value: 'running' },
-      { key: CurrentPhaseKey, value: '' },
+      // The phase the engine starts with: it then has nothing to upsert until that phase ends (one visibility write less).
+      { key: CurrentPhaseKey, value: definition.phases[0].name },
     ],
     staticSummary: `${definition.title} flow for tenant ${start.tenantId}, started by ${start.requestedBy}`,
     staticDetails: `Phases: ${definition.phases.map((p) => `${p.name}${p.gate ? ` (gate: ${p.gate})` : ''}`).join(' → ')}`,
