@@ -47,6 +47,11 @@ export interface BenchContext {
    * provider), stopping another one first.
    */
   usePlatformWorker(kind: PlatformWorkerKind, agentRequestsPerMinute?: number, openAiBaseUrl?: string): Promise<void>;
+  /**
+   * Runs `measure` with both worker processes stopped (flows started meanwhile wait on their queues), then starts
+   * them again: what is measured then is the start path alone, not the machine's capacity to run flows.
+   */
+  withoutWorkers<T>(measure: () => Promise<T>): Promise<T>;
   /** Starts a worker process of this entry on the service's queue and waits until it polls. */
   startWorker(entry: string, service: ServiceEnv, options?: { activitiesOnly?: boolean; extraEnv?: Record<string, string> }): Promise<ServiceProcess>;
   /** The processes of this run by role (for CPU accounting); `runner` is this process. */
@@ -78,8 +83,9 @@ export async function createContext(options: { quick: boolean; gateFlows: number
     await waitForWorker(connection, service.taskQueue, worker.child.pid!, { activitiesOnly: options.activitiesOnly });
     return worker;
   };
-  const rawWorker = await startWorker('bench/workers/raw-worker.ts', rawService);
-  let platformWorker: { key: string; process: ServiceProcess } | null = null;
+  const startRawWorker = () => startWorker('bench/workers/raw-worker.ts', rawService);
+  let rawWorker = await startRawWorker();
+  let platformWorker: { key: string; start: () => Promise<ServiceProcess>; process: ServiceProcess } | null = null;
 
   const gateway = await startGateway(platformService);
   const tenant = 'bench';
@@ -109,7 +115,18 @@ export async function createContext(options: { quick: boolean; gateFlows: number
       await platformWorker?.process.stop();
       const entry = kind === 'noop' ? 'bench/workers/noop-platform-worker.ts' : path.join('workers', 'main.ts');
       const extraEnv = openAiBaseUrl ? { OPENAI_BASE_URL: openAiBaseUrl } : undefined;
-      platformWorker = { key, process: await startWorker(entry, { ...platformService, agentRequestsPerMinute }, { extraEnv }) };
+      const start = () => startWorker(entry, { ...platformService, agentRequestsPerMinute }, { extraEnv });
+      platformWorker = { key, start, process: await start() };
+    },
+    async withoutWorkers(measure) {
+      const platform = platformWorker!;
+      await Promise.all([platform.process.stop(), rawWorker.stop()]);
+      try {
+        return await measure();
+      } finally {
+        rawWorker = await startRawWorker();
+        platform.process = await platform.start();
+      }
     },
     processes: () => ({
       ...env.pids,

@@ -1,8 +1,13 @@
 /**
  * Scenario 2 — start-flow latency at a fixed rate of 20 starts/s (open loop: a start is sent on schedule whether or
  * not earlier ones have answered). Platform: POST /flows on the real gateway process, measured at the HTTP client.
- * Baseline: `client.workflow.start` of the raw workflow from this process. The started flows run to completion
- * on their workers meanwhile, as they would in use; the other side's flows do not.
+ * Baseline: `client.workflow.start` of the raw workflow from this process. Measured twice:
+ * - the start path alone, with the workers stopped (the flows wait on their queues and run afterwards): what the
+ *   API adds to a start, which the goal is about;
+ * - under load, with the started flows running meanwhile as they would in use. Where the machine cannot run 20
+ *   flows a second (this one runs about 11 raw, 7 platform), starts queue behind a growing backlog on both sides,
+ *   and that side's capacity, not its start path, sets the figure.
+ * Each side's flows finish before the other side is measured, so no backlog is billed to the side measured second.
  */
 import type { BenchContext } from '../lib/context';
 import { drain, rawShape, startPlatformFlow, startRawFlow, type Started } from '../lib/flows';
@@ -35,25 +40,30 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
   await atFixedRate(1, platformStart); // warm-up: connections, JIT, caches
   await atFixedRate(1, rawStart);
   await drain(ctx);
-  const platform = summarize(await atFixedRate(seconds, platformStart));
-  // Each side's flows finish before the other is measured: on this machine 20 starts/s outruns both sides' flow
-  // throughput, and a backlog left running would be billed to the side measured second.
+  const alone = await ctx.withoutWorkers(async () => ({
+    platform: summarize(await atFixedRate(seconds, platformStart)),
+    raw: summarize(await atFixedRate(seconds, rawStart)),
+  }));
   await drain(ctx);
-  const raw = summarize(await atFixedRate(seconds, rawStart));
+  const loadedPlatform = summarize(await atFixedRate(seconds, platformStart));
+  await drain(ctx);
+  const loadedRaw = summarize(await atFixedRate(seconds, rawStart));
   return {
     id: 2,
     name: `start-flow latency at ${RATE_PER_SECOND}/s`,
     measurements: [
-      { metric: 'start p50', unit: 'ms', platform: round(platform.p50), raw: round(raw.p50), goal: '', met: null },
+      { metric: 'start p50, start path alone', unit: 'ms', platform: round(alone.platform.p50), raw: round(alone.raw.p50), goal: '', met: null },
       {
-        metric: 'start p99',
+        metric: 'start p99, start path alone',
         unit: 'ms',
-        platform: round(platform.p99),
-        raw: round(raw.p99),
+        platform: round(alone.platform.p99),
+        raw: round(alone.raw.p99),
         goal: `≤ ${GOAL_P99_MS} ms and ≤ ${GOAL_RATIO}× raw`,
-        met: platform.p99 <= GOAL_P99_MS && platform.p99 / raw.p99 <= GOAL_RATIO,
+        met: alone.platform.p99 <= GOAL_P99_MS && alone.platform.p99 / alone.raw.p99 <= GOAL_RATIO,
       },
+      { metric: 'start p50, flows running', unit: 'ms', platform: round(loadedPlatform.p50), raw: round(loadedRaw.p50), goal: '', met: null },
+      { metric: 'start p99, flows running', unit: 'ms', platform: round(loadedPlatform.p99), raw: round(loadedRaw.p99), goal: '', met: null },
     ],
-    details: { ratePerSecond: RATE_PER_SECOND, seconds, platform, raw },
+    details: { ratePerSecond: RATE_PER_SECOND, seconds, alone, loaded: { platform: loadedPlatform, raw: loadedRaw } },
   };
 }
