@@ -8,6 +8,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { applications, assets, dependencies, imports } from '../../db/schema';
 import type { FlowState } from '../../workflows/messages';
 import { captureHistory, startPlatform, type Platform } from './harness';
+import { CurrentPhaseKey, FlowStatusKey } from '../../workflows/search-attributes';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
 
@@ -121,6 +122,19 @@ test.each([
   expect(imported.body.data.format).toBe(format);
   expect(done.phases.map((p) => p.status)).toEqual(Array(6).fill('completed'));
   expect(await countRows(assets, flowId)).toBeGreaterThanOrEqual(200);
+
+  // Visibility writes: the start names the first phase, so the engine upserts only when phases 2–6 start and when
+  // the flow completes — one write per change, none for what the start already said. (The SDK adds one more per
+  // patch, TemporalChangeVersion, which this does not count.)
+  const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
+  const upserted = (history.events ?? []).flatMap((e) => {
+    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    return fields && 'FlowStatus' in fields ? [JSON.parse(Buffer.from(fields.CurrentPhase!.data!).toString())] : [];
+  });
+  expect(upserted).toEqual(['data_validation', 'field_mapping', 'data_cleansing', 'asset_inventory', 'dependency_analysis', '']);
+  const described = await platform.client.workflow.getHandle(flowId).describe();
+  expect(described.typedSearchAttributes.get(CurrentPhaseKey)).toBe('');
+  expect(described.typedSearchAttributes.get(FlowStatusKey)).toBe('completed');
 });
 
 test('pause while a phase runs takes effect at the next phase boundary; resume finishes the flow', async () => {
