@@ -296,10 +296,12 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     decision = null;
   }
 
-  /** A safe point: phase and runbook-step boundaries are where a pause takes effect. */
-  async function safePoint(): Promise<void> {
-    await wf.condition(() => !paused);
-  }
+  /**
+   * Phase and runbook-step boundaries are safe points, where a pause takes effect: `if (paused) await resumed()`.
+   * Guarded at the call site because every promise a workflow creates costs the SDK a captured stack trace (for the
+   * stack-trace query), and a flow that is not paused should not pay for waiting.
+   */
+  const resumed = (): Promise<void> => wf.condition(() => !paused);
 
   function activityInput(phase: PhaseState, humanInput: Record<string, unknown> | null): PhaseActivityInput {
     return {
@@ -361,7 +363,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
         settled();
         if (d.kind === 'skip') return null;
         // A retry is a new run: a fresh idempotency key, since the failed run committed nothing.
-        await safePoint();
+        if (paused) await resumed();
         phase.runs += 1;
         phase.status = 'running';
         phase.error = null;
@@ -371,7 +373,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   }
 
   async function runPhaseActivity(phaseDef: PhaseDefinition, phase: PhaseState, humanInput: Record<string, unknown> | null) {
-    await safePoint();
+    if (paused) await resumed();
     phase.runs += 1;
     phase.status = 'running';
     phase.startedAt = now();
@@ -420,7 +422,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
         return await attemptScope.run(() => callActivity<PhaseActivityResult>(phaseDef.activity, summary, input(), taskQueue));
       } catch (err) {
         if (!(interrupted && wf.isCancellation(err))) throw err;
-        await safePoint();
+        if (paused) await resumed();
       } finally {
         done = true;
       }
@@ -448,7 +450,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
       app.status = 'in_progress';
       publish();
       for (const step of app.steps) {
-        await safePoint();
+        if (paused) await resumed();
         let outcome = 'done';
         let actor = 'runbook';
         let note: string | null = null;
@@ -507,7 +509,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   async function runPhase(phaseDef: PhaseDefinition, phase: PhaseState): Promise<void> {
     // A point of no return asks before acting. Four-eyes gates are never skipped by autoApprove.
     if (phaseDef.gate === 'approval_before' && (!start.options.autoApprove || phaseDef.approverMustDiffer)) {
-      await safePoint();
+      if (paused) await resumed();
       state.currentPhase = phase.name;
       phase.status = 'awaiting_approval';
       const d = await awaitDecision({ kind: 'approval', phase: phase.name, prompt: phaseDef.gatePrompt ?? 'Approve to run this phase.' });

@@ -59,7 +59,14 @@ export interface BenchContext {
   stop(): Promise<void>;
 }
 
-export async function createContext(options: { quick: boolean; gateFlows: number | null }): Promise<BenchContext> {
+export interface ContextOptions {
+  quick: boolean;
+  gateFlows: number | null;
+  /** Write a V8 CPU profile of the gateway and each worker process here when it stops (--cpu-prof DIR). */
+  cpuProfileDir: string | null;
+}
+
+export async function createContext(options: ContextOptions): Promise<BenchContext> {
   const env = await startEnvironment({ databaseUrl: process.env.DATABASE_URL });
   const bundles = await buildBundles(env.tempDir);
   const payloadKeys = generateKeySpec('bench');
@@ -78,16 +85,17 @@ export async function createContext(options: { quick: boolean; gateFlows: number
   const rawClient = new Client({ connection });
   const db = await openDatabase({ databaseUrl: env.databaseUrl, pgliteDir: 'memory://', poolSize: 2 });
 
-  const startWorker: BenchContext['startWorker'] = async (entry, service, options = {}) => {
-    const worker = spawnService(entry, service, { extraEnv: options.extraEnv });
-    await waitForWorker(connection, service.taskQueue, worker.child.pid!, { activitiesOnly: options.activitiesOnly });
+  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`] : [];
+  const startWorker: BenchContext['startWorker'] = async (entry, service, workerOptions = {}) => {
+    const worker = spawnService(entry, service, { extraEnv: workerOptions.extraEnv, nodeArgs });
+    await waitForWorker(connection, service.taskQueue, worker.child.pid!, { activitiesOnly: workerOptions.activitiesOnly });
     return worker;
   };
   const startRawWorker = () => startWorker('bench/workers/raw-worker.ts', rawService);
   let rawWorker = await startRawWorker();
   let platformWorker: { key: string; start: () => Promise<ServiceProcess>; process: ServiceProcess } | null = null;
 
-  const gateway = await startGateway(platformService);
+  const gateway = await startGateway(platformService, { nodeArgs });
   const tenant = 'bench';
   const api = apiClient(gateway.baseUrl, await operatorKey(db.db, tenant, 'bench'));
   const upload = await api.request('POST', '/imports?filename=bench.csv', generateInventory({ seed: 1, servers: 20, applications: 4 }).cmdbCsv);

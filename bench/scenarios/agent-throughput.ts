@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { startFakeOpenAi, type FakeOpenAi } from '../../tests/support/fake-openai';
 import { generateInventory } from '../../tests/fixtures/generate';
 import type { BenchContext } from '../lib/context';
-import { platformResult, rawResult, PLATFORM_PHASES } from '../lib/flows';
+import { eventMs, history, platformResult, rawResult, PLATFORM_PHASES } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
 import type { RawAgentFlowInput } from '../raw/workflows';
 import { round } from '../lib/stats';
@@ -27,6 +27,25 @@ interface Window {
   answered: number;
   rateLimited: number;
   flows: number;
+  /** Activities that started on the rate-limited agent queue inside the window: the quota slots that were taken. */
+  agentQueueRuns: number;
+}
+
+/**
+ * Agent-queue activity starts inside [fromMs, toMs], read from the flows' histories: what the queue's rate limit
+ * let through. Against the endpoint's count it says whether a slot went unused (a run that sent no request).
+ */
+async function agentQueueRuns(ctx: BenchContext, workflowIds: string[], agentQueue: string, fromMs: number, toMs: number): Promise<number> {
+  let runs = 0;
+  for (const id of workflowIds) {
+    const events = await history(ctx, id);
+    const onAgentQueue = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name === agentQueue).map((e) => Number(e.eventId)));
+    for (const e of events) {
+      const started = e.activityTaskStartedEventAttributes;
+      if (started && onAgentQueue.has(Number(started.scheduledEventId)) && eventMs(e) >= fromMs && eventMs(e) <= toMs) runs++;
+    }
+  }
+  return runs;
 }
 
 /** A fake endpoint that counts what it answered (the responder runs only for requests inside the quota). */
@@ -41,8 +60,17 @@ async function quotaEndpoint(quota: number, answer?: () => unknown): Promise<{ f
   return { fake, answered: () => answered };
 }
 
-async function measure(warmUpSeconds: number, seconds: number, endpoint: { fake: FakeOpenAi; answered: () => number }, runOne: () => Promise<void>): Promise<Window> {
+async function measure(
+  ctx: BenchContext,
+  agentQueue: string,
+  warmUpSeconds: number,
+  seconds: number,
+  endpoint: { fake: FakeOpenAi; answered: () => number },
+  runOne: () => Promise<string>,
+): Promise<Window> {
   const t0 = performance.now();
+  const wallStart = Date.now() + warmUpSeconds * 1000;
+  const workflowIds: string[] = [];
   const windowStart = t0 + warmUpSeconds * 1000;
   const windowEnd = windowStart + seconds * 1000;
   let atStart: { answered: number; total: number } | null = null;
@@ -53,7 +81,7 @@ async function measure(warmUpSeconds: number, seconds: number, endpoint: { fake:
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (performance.now() < windowEnd) {
-        await runOne();
+        workflowIds.push(await runOne());
         const t = performance.now();
         if (t >= windowStart && t <= windowEnd) flows++;
       }
@@ -64,7 +92,8 @@ async function measure(warmUpSeconds: number, seconds: number, endpoint: { fake:
   const start = atStart ?? { answered: 0, total: 0 };
   const end = atEnd ?? { answered: endpoint.answered(), total: endpoint.fake.requests.length };
   const answered = end.answered - start.answered;
-  return { answered, rateLimited: end.total - start.total - answered, flows };
+  const runs = await agentQueueRuns(ctx, workflowIds, agentQueue, wallStart, wallStart + seconds * 1000);
+  return { answered, rateLimited: end.total - start.total - answered, flows, agentQueueRuns: runs };
 }
 
 export async function agentThroughput(ctx: BenchContext): Promise<ScenarioResult> {
@@ -84,13 +113,14 @@ export async function agentThroughput(ctx: BenchContext): Promise<ScenarioResult
   try {
     await ctx.usePlatformWorker('real', quota, platformEndpoint.fake.url);
     let seed = 1000;
-    const platform = await measure(warmUp, seconds, platformEndpoint, async () => {
+    const platform = await measure(ctx, `${ctx.queues.platform}-agents`, warmUp, seconds, platformEndpoint, async () => {
       const csv = generateInventory({ seed: seed++, servers: 20, applications: 4 }).cmdbCsv;
       const upload = await ctx.api.request('POST', `/imports?filename=agents-${seed}.csv`, csv);
       if (upload.status !== 201) throw new Error(`import failed: ${upload.status} ${JSON.stringify(upload.body)}`);
       const res = await ctx.api.request('POST', '/flows', { flowType: 'discovery', input: { importId: upload.body.id }, options: { autoApprove: true } });
       if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
       await platformResult(ctx, res.body.flowId);
+      return res.body.flowId as string;
     });
     await ctx.usePlatformWorker('noop');
 
@@ -101,10 +131,11 @@ export async function agentThroughput(ctx: BenchContext): Promise<ScenarioResult
       { activitiesOnly: true, extraEnv: { OPENAI_BASE_URL: rawEndpoint.fake.url } },
     );
     const input: RawAgentFlowInput = { phases: PLATFORM_PHASES, gateAfter: null, agentPhases: AGENT_PHASES, agentQueue };
-    const raw = await measure(warmUp, seconds, rawEndpoint, async () => {
+    const raw = await measure(ctx, agentQueue, warmUp, seconds, rawEndpoint, async () => {
       const workflowId = `raw-agents-${randomUUID()}`;
       await ctx.rawClient.workflow.start('rawAgentFlow', { taskQueue: ctx.queues.raw, workflowId, args: [input] });
       await rawResult(ctx, workflowId);
+      return workflowId;
     });
     await rawAgentWorker.stop();
 
@@ -118,6 +149,7 @@ export async function agentThroughput(ctx: BenchContext): Promise<ScenarioResult
         { metric: 'goodput, share of quota', unit: '%', platform: round(goodput * 100, 1), raw: round((perMinute(raw) / quota) * 100, 1), goal: `≥ ${GOAL_GOODPUT * 100} %`, met: goodput >= GOAL_GOODPUT },
         { metric: '429 share of requests', unit: '%', platform: round(share(platform) * 100, 2), raw: round(share(raw) * 100, 2), goal: `< ${GOAL_429_SHARE * 100} %`, met: share(platform) < GOAL_429_SHARE },
         { metric: 'answered model requests per minute', unit: 'req/min', platform: round(perMinute(platform), 1), raw: round(perMinute(raw), 1), goal: '', met: null },
+        { metric: 'agent-queue activity runs in the window (quota slots taken)', unit: 'runs', platform: platform.agentQueueRuns, raw: raw.agentQueueRuns, goal: '', met: null },
         { metric: 'flows completed in the window', unit: 'flows', platform: platform.flows, raw: raw.flows, goal: '', met: null },
       ],
       details: { quota, seconds, warmUpSeconds: warmUp, inFlight: IN_FLIGHT, platform, raw },

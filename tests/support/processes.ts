@@ -58,12 +58,14 @@ export interface SpawnOptions {
   /** Append stdout and stderr to this file instead of inheriting stderr. */
   logFile?: string;
   extraEnv?: Record<string, string>;
+  /** Node options placed before the entry, e.g. `--cpu-prof` (which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
 }
 
 /** Runs a TypeScript entry point of this project in its own Node process (through tsx, like the npm scripts). */
 export function spawnService(entry: string, env: ServiceEnv, options: SpawnOptions = {}): ServiceProcess {
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : null;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], {
     cwd: PROJECT_ROOT,
     env: processEnv(env, options.extraEnv ?? {}),
     stdio: ['ignore', out ?? 'ignore', out ?? 'inherit'],
