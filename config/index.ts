@@ -86,8 +86,8 @@ const schema = z.object({
   MFO_LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(200_000).default(4096),
   /** Tool-calling rounds before an agent must answer. */
   MFO_LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(50).default(8),
-  /** Agent activities started per minute on this task queue, across all workers: one provider quota for the fleet. */
-  MFO_AGENT_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(1_000_000).default(600),
+  /** Model requests per minute to the endpoint, across every worker of the fleet (kept in PostgreSQL): the provider's quota. */
+  MFO_AGENT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** A prebuilt workflow bundle (`bundleWorkflowCode` output, as the test suite and benchmarks build); unset = bundle at worker start. */
   MFO_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });

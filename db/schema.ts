@@ -274,3 +274,37 @@ export const llmBudgetReservations = pgTable(
   },
   (t) => [index('llm_budget_reservations_tenant_time').on(t.tenantId, t.createdAt)],
 );
+
+/**
+ * Model requests being asked right now, one per tenant and cache key: the run that claims a key asks the model, and
+ * runs that need the identical answer meanwhile wait for it to reach the cache instead of paying (and spending a
+ * slot of the agent queue's quota) for it again. The answer's ledger transaction deletes the claim; a run that ends
+ * without an answer deletes its own. A claim older than its lifetime (the asker died, or waits too long in a
+ * backlog) may be taken over.
+ */
+export const llmRequestsInFlight = pgTable(
+  'llm_requests_in_flight',
+  {
+    tenantId: text('tenant_id').notNull(),
+    key: text('key').notNull(),
+    /** The phase run asking: `<flow id>/<phase>/<run>`, the same on its deferred first try and on the agent queue. */
+    holder: text('holder').notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+/**
+ * The model requests sent to each endpoint in the last minute, one row per request: the window the request quota
+ * (MFO_AGENT_REQUESTS_PER_MINUTE) is kept in, shared by every worker of the fleet. Rows older than the window are
+ * deleted by the next request that looks.
+ */
+export const llmRequestWindow = pgTable(
+  'llm_request_window',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    endpoint: text('endpoint').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('llm_request_window_endpoint_time').on(t.endpoint, t.sentAt)],
+);

@@ -1,8 +1,8 @@
 /**
  * The workers of one process: the flow worker (workflow code and every phase activity) on TEMPORAL_TASK_QUEUE, and
  * the agent worker on `<queue>-agents`, which runs the agent phases that must send a model request (the engine
- * tries each agent phase on the flow queue first). Temporal enforces the agent queue's rate limit across every
- * worker polling it, so a fleet shares one provider quota.
+ * tries each agent phase on the flow queue first). The provider's request quota is kept per request, for the
+ * whole fleet, in PostgreSQL (activities/agents/request-quota.ts), so the agent queue itself needs no rate limit.
  */
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { llmConfigured, type Config } from '../config';
@@ -67,7 +67,6 @@ export async function createFlowWorker(options: FlowWorkerOptions): Promise<Flow
     ...common,
     taskQueue: agentTaskQueue(config.TEMPORAL_TASK_QUEUE),
     activities: Object.fromEntries(Object.entries(activities).filter(([name]) => AGENT_ACTIVITIES.has(name))),
-    maxTaskQueueActivitiesPerSecond: config.MFO_AGENT_REQUESTS_PER_MINUTE / 60,
     // Cancellation reaches an activity through its heartbeats: throttle them little so a pause aborts a model call quickly.
     maxHeartbeatThrottleInterval: '1 second',
   });

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import type { Tx } from '../artifacts';
-import { llmBudgetReservations, llmCache, llmCalls, tenants } from '../../db/schema';
+import { llmBudgetReservations, llmCache, llmCalls, llmRequestsInFlight, tenants } from '../../db/schema';
 
 export const LLM_CALL_OUTCOMES = [
   'ok',
@@ -98,7 +98,8 @@ export class LlmLedger {
   /**
    * The answer and its bill in one transaction: a crash after this never pays for the same request again. The
    * caller passes usable answers only; one replaces whatever the key held (an unusable answer cached by an
-   * older version, or an equally good answer of a concurrent identical request).
+   * older version, or an equally good answer of a concurrent identical request). The key's claim ends with it, so
+   * a run waiting on the claim sees either the claim or the answer, never neither.
    */
   async recordAnswer(site: CallSite, entry: LedgerEntry, response: unknown, reservationId?: string): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -108,7 +109,33 @@ export class LlmLedger {
         .onConflictDoUpdate({ target: [llmCache.tenantId, llmCache.key], set: { model: entry.model, response } });
       await tx.insert(llmCalls).values(this.row(site, entry));
       if (reservationId) await tx.delete(llmBudgetReservations).where(eq(llmBudgetReservations.id, reservationId));
+      await tx.delete(llmRequestsInFlight).where(and(eq(llmRequestsInFlight.tenantId, site.tenantId), eq(llmRequestsInFlight.key, entry.cacheKey)));
     });
+  }
+
+  /**
+   * Claims the asking of `key` for `holder`: true if no live claim of another holder stands (none, this holder's
+   * own, or one older than `maxAgeMs` by the database clock, which is taken over). One statement, so of two
+   * concurrent claimants exactly one wins.
+   */
+  async claim(tenantId: string, key: string, holder: string, maxAgeMs: number): Promise<boolean> {
+    const claimed = await this.db
+      .insert(llmRequestsInFlight)
+      .values({ tenantId, key, holder })
+      .onConflictDoUpdate({
+        target: [llmRequestsInFlight.tenantId, llmRequestsInFlight.key],
+        set: { holder, claimedAt: sql`now()` },
+        setWhere: sql`${llmRequestsInFlight.holder} = ${holder} OR ${llmRequestsInFlight.claimedAt} < now() - make_interval(secs => ${maxAgeMs / 1000})`,
+      })
+      .returning({ holder: llmRequestsInFlight.holder });
+    return claimed.length > 0;
+  }
+
+  /** Ends `holder`'s claim of `key` when its run ends without an answer, so a waiting run can ask instead. */
+  async unclaim(tenantId: string, key: string, holder: string): Promise<void> {
+    await this.db
+      .delete(llmRequestsInFlight)
+      .where(and(eq(llmRequestsInFlight.tenantId, tenantId), eq(llmRequestsInFlight.key, key), eq(llmRequestsInFlight.holder, holder)));
   }
 
   /** The tenant's monthly LLM budget in USD, or null for none. Read without a lock: only a reservation needs one. */

@@ -4,9 +4,10 @@
  * One agent run = a tool-calling loop, then the final answer validated with zod; an invalid or truncated answer
  * gets one repair request carrying the validation errors, then fails for good (non-retryable: the flow waits in
  * needs_attention with the reason). Every request goes through `complete`, which serves identical requests from
- * the tenant's cache (usable answers only), refuses calls over the tenant's budget (counting the calls in flight),
- * heartbeats while waiting, aborts when the activity is cancelled, and writes the ledger. The SDK's own retries are
- * off: Temporal is the only retry layer.
+ * the tenant's cache (usable answers only) and asks an identical request in flight only once, refuses calls over
+ * the tenant's budget (counting the calls in flight), keeps the endpoint's requests-per-minute quota for the whole
+ * fleet, heartbeats while waiting, aborts when the activity is cancelled, and writes the ledger. The SDK's own
+ * retries are off: Temporal is the only retry layer.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -20,6 +21,7 @@ import { PhaseFailureType } from '../../workflows/messages';
 import { classifyLlmError, MalformedResponseError } from './llm-errors';
 import { cacheKeyOf, LlmLedger, type CallSite, type LedgerEntry, type LlmCallOutcome } from './ledger';
 import { LlmPriceList } from './pricing';
+import { RequestQuota } from './request-quota';
 import { ModelCallDeferredError, OFFLINE_PROVIDER_NAME, type AgentDefinition, type AgentProvider, type AgentResult, type AgentRun, type AgentTool } from './provider';
 
 type LlmConfig = Pick<
@@ -33,11 +35,18 @@ type LlmConfig = Pick<
   | 'MFO_LLM_RETRY_AFTER_CAP_SECONDS'
   | 'MFO_LLM_MAX_OUTPUT_TOKENS'
   | 'MFO_LLM_MAX_TOOL_ROUNDS'
+  | 'MFO_AGENT_REQUESTS_PER_MINUTE'
 >;
 
 /** Tool results are data for the model, not a dump: long ones are cut with a note saying so. */
 const MAX_TOOL_RESULT_CHARS = 20_000;
 const HEARTBEAT_EVERY_MS = 1_000;
+/** How often a run waiting for another run's identical request looks for the answer in the cache. */
+const IDENTICAL_REQUEST_POLL_MS = 250;
+/** A wait is slept in slices of at most this, each after a heartbeat: well inside the phases' heartbeat timeout. */
+const MAX_WAIT_SLICE_MS = 5_000;
+/** Spreads the wake-ups of runs waiting for the same place in the request quota. */
+const QUOTA_WAIT_JITTER_MS = 50;
 
 const OUTPUT_RULES = [
   'Answer with a single JSON object that matches the response schema, and nothing else.',
@@ -55,6 +64,7 @@ export class LlmAgentProvider implements AgentProvider {
   private readonly client: OpenAI;
   private readonly ledger: LlmLedger;
   private readonly pricing: LlmPriceList;
+  private readonly quota: RequestQuota;
 
   constructor(
     private readonly config: LlmConfig,
@@ -70,6 +80,7 @@ export class LlmAgentProvider implements AgentProvider {
     });
     this.ledger = new LlmLedger(db);
     this.pricing = new LlmPriceList(config.MFO_LLM_PRICES);
+    this.quota = new RequestQuota(db, config.MFO_AGENT_REQUESTS_PER_MINUTE);
   }
 
   modelFor(agent: string): string {
@@ -162,30 +173,69 @@ export class LlmAgentProvider implements AgentProvider {
     // The endpoint is part of the key: the same model name on two servers (OpenAI, a local Ollama) is two models.
     const cacheKey = cacheKeyOf({ endpoint: this.client.baseURL, request });
     const started = Date.now();
-    const hit = await this.ledger.cached<ChatCompletion>(site.tenantId, cacheKey);
-    if (hit) {
-      const verdict = assess(hit);
-      // A bad answer cached before only usable ones were is not served: the model is asked again and the new
-      // answer replaces it.
-      if (verdict.kind !== 'problem') {
-        const entry: LedgerEntry = { model, outcome: 'cache_hit', cached: true, latencyMs: Date.now() - started, cacheKey, detail: 'served from the tenant cache: not billed' };
-        if (heldCacheHits) heldCacheHits.push(entry);
-        else await this.account(site, entry);
-        return { completion: hit, verdict };
+    // Identical requests of a tenant are asked once at a time: the run that claims the key asks, and the others wait
+    // for its answer to reach the cache rather than pay for it again and spend the request quota on it. The deferred
+    // first try of a phase claims for its own agent-queue run, which holds the same claim, so waiters wait on the
+    // flow queue.
+    const holder = `${site.flowId}/${site.phase}/${site.run}`;
+    for (let waited = false; ; waited = true) {
+      const hit = await this.ledger.cached<ChatCompletion>(site.tenantId, cacheKey);
+      if (hit) {
+        const verdict = assess(hit);
+        // A bad answer cached before only usable ones were is not served: the model is asked again and the new
+        // answer replaces it.
+        if (verdict.kind !== 'problem') {
+          const latencyMs = Date.now() - started;
+          const detail = waited ? `served from the tenant cache after ${latencyMs} ms waiting for an identical request in flight: not billed` : 'served from the tenant cache: not billed';
+          const entry: LedgerEntry = { model, outcome: 'cache_hit', cached: true, latencyMs, cacheKey, detail };
+          if (heldCacheHits) heldCacheHits.push(entry);
+          else await this.account(site, entry);
+          return { completion: hit, verdict };
+        }
       }
+      if (await this.ledger.claim(site.tenantId, cacheKey, holder, this.claimLifetimeMs())) break;
+      await this.wait(site, 'an identical request in flight', started, IDENTICAL_REQUEST_POLL_MS);
     }
     if (heldCacheHits) throw new ModelCallDeferredError(site.agent);
     const reservation = await this.enforceBudget(site, request, cacheKey);
+    let answered = false;
     try {
-      return await this.send(site, run, request, assess, { model, cacheKey, started, reservation });
+      await this.quota.acquire(this.client.baseURL, (ms) => this.wait(site, 'the request quota', started, ms + Math.random() * QUOTA_WAIT_JITTER_MS));
+      const sent = await this.send(site, run, request, assess, { model, cacheKey, started: Date.now(), reservation });
+      answered = sent.verdict.kind !== 'problem';
+      return sent;
     } finally {
       // The ledger row of the call's outcome has normally deleted the reservation already (then this deletes
       // nothing); this frees it when the call ended without one, e.g. the database failed meanwhile.
       if (reservation) await this.releaseBudget(reservation);
+      // A cached answer ended the claim in its own transaction; without one, a waiting run may ask instead.
+      if (!answered) await this.unclaim(site, cacheKey, holder);
     }
   }
 
-  /** The request itself, past the cache and the budget: sent, waited for, and written to the ledger. */
+  /**
+   * How long a claim holds off identical requests. It covers the asker's wait in the agent queue's backlog and its
+   * request; a claim that old belongs to a run that died or was paused, and the next run takes it over.
+   */
+  private claimLifetimeMs(): number {
+    return 2 * this.config.MFO_LLM_TIMEOUT_MS;
+  }
+
+  /** Waits inside the activity: heartbeating, so the wait is not taken for a hang, and ended by cancellation. */
+  private async wait(site: CallSite, waitingFor: string, started: number, ms: number): Promise<void> {
+    const ctx = Context.current();
+    ctx.heartbeat({ agent: site.agent, waitingFor, waitingMs: Date.now() - started });
+    await ctx.sleep(Math.min(ms, MAX_WAIT_SLICE_MS));
+  }
+
+  /** A failure here must not hide the call's own outcome; an unreleased claim expires on its own. */
+  private async unclaim(site: CallSite, cacheKey: string, holder: string): Promise<void> {
+    await this.ledger
+      .unclaim(site.tenantId, cacheKey, holder)
+      .catch((err) => this.logger.warn({ ...site, err: String(err) }, 'could not end a claim of an LLM request: it expires after twice the request timeout'));
+  }
+
+  /** The request itself, past the cache, the budget and the quota: sent, waited for, and written to the ledger. */
   private async send<T>(
     site: CallSite,
     run: AgentRun<unknown>,

@@ -17,11 +17,11 @@ import { startEnvironment, type BenchEnvironment } from './environment';
 /** `noop`: the real engine with no-op phase activities (orchestration only); `real`: `npm run worker` itself. */
 export type PlatformWorkerKind = 'noop' | 'real';
 
-/**
- * The agent queue's rate limit is an LLM provider's quota (default 600 requests/min, which caps Discovery, with
- * three agent phases, at 3.3 flows/s). Orchestration is measured without it; scenario 3 also shows the default.
- */
-export const UNTHROTTLED_AGENT_REQUESTS_PER_MINUTE = 1_000_000;
+/** A model endpoint for the platform worker's agents, and the request quota it is given (MFO_AGENT_REQUESTS_PER_MINUTE). */
+export interface ModelEndpoint {
+  baseUrl: string;
+  requestsPerMinute: number;
+}
 
 export interface BenchContext {
   quick: boolean;
@@ -43,10 +43,10 @@ export interface BenchContext {
   queues: { platform: string; raw: string };
   platformService: ServiceEnv;
   /**
-   * Runs the platform worker of this kind (and agent rate limit, and model endpoint: unset = the offline rules
-   * provider), stopping another one first.
+   * Runs the platform worker of this kind, its agents answered by this model endpoint (unset: the offline rules
+   * provider, which sends no requests), stopping another one first.
    */
-  usePlatformWorker(kind: PlatformWorkerKind, agentRequestsPerMinute?: number, openAiBaseUrl?: string): Promise<void>;
+  usePlatformWorker(kind: PlatformWorkerKind, model?: ModelEndpoint): Promise<void>;
   /**
    * Runs `measure` with both worker processes stopped (flows started meanwhile wait on their queues), then starts
    * them again: what is measured then is the start path alone, not the machine's capacity to run flows.
@@ -117,13 +117,13 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
     queues,
     platformService,
     startWorker,
-    async usePlatformWorker(kind, agentRequestsPerMinute = UNTHROTTLED_AGENT_REQUESTS_PER_MINUTE, openAiBaseUrl) {
-      const key = `${kind}/${agentRequestsPerMinute}/${openAiBaseUrl ?? 'offline'}`;
+    async usePlatformWorker(kind, model) {
+      const key = `${kind}/${model ? `${model.baseUrl}@${model.requestsPerMinute}` : 'offline'}`;
       if (platformWorker?.key === key) return;
       await platformWorker?.process.stop();
       const entry = kind === 'noop' ? 'bench/workers/noop-platform-worker.ts' : path.join('workers', 'main.ts');
-      const extraEnv = openAiBaseUrl ? { OPENAI_BASE_URL: openAiBaseUrl } : undefined;
-      const start = () => startWorker(entry, { ...platformService, agentRequestsPerMinute }, { extraEnv });
+      const service = model ? { ...platformService, agentRequestsPerMinute: model.requestsPerMinute } : platformService;
+      const start = () => startWorker(entry, service, { extraEnv: model ? { OPENAI_BASE_URL: model.baseUrl } : undefined });
       platformWorker = { key, start, process: await start() };
     },
     async withoutWorkers(measure) {

@@ -1,8 +1,7 @@
 /**
  * A worker process running the real workflow bundle (the phase engine, encrypted payloads) with no-op phase
  * activities: the platform side of the orchestration benchmarks. Shaped like `npm run worker`: a flow worker on
- * TEMPORAL_TASK_QUEUE and an agent worker on its `-agents` queue with the same rate limit
- * (MFO_AGENT_REQUESTS_PER_MINUTE). Configured like it too (TEMPORAL_ADDRESS, MFO_PAYLOAD_KEYS,
+ * TEMPORAL_TASK_QUEUE and an agent worker on its `-agents` queue. Configured like it too (TEMPORAL_ADDRESS, MFO_PAYLOAD_KEYS,
  * MFO_WORKFLOW_BUNDLE); needs no database.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -24,11 +23,7 @@ async function main(): Promise<void> {
     activities: noopPhaseActivities(),
   };
   const flow = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: { codePath: config.MFO_WORKFLOW_BUNDLE! } });
-  const agent = await Worker.create({
-    ...common,
-    taskQueue: agentTaskQueue(config.TEMPORAL_TASK_QUEUE),
-    maxTaskQueueActivitiesPerSecond: config.MFO_AGENT_REQUESTS_PER_MINUTE / 60,
-  });
+  const agent = await Worker.create({ ...common, taskQueue: agentTaskQueue(config.TEMPORAL_TASK_QUEUE) });
   await Promise.all([flow.run(), agent.run()]); // until SIGINT/SIGTERM, on which the SDK drains
   await connection.close();
 }

@@ -1,7 +1,7 @@
 /**
- * The baseline's model-calling worker: activities only, on TEMPORAL_TASK_QUEUE, rate-limited exactly like the
- * platform's agent queue (MFO_AGENT_REQUESTS_PER_MINUTE / 60 per second, across all workers of the queue),
- * calling OPENAI_BASE_URL.
+ * The baseline's model-calling worker: activities only, on TEMPORAL_TASK_QUEUE, holding the quota the way raw
+ * Temporal offers — the task queue's rate limit (MFO_AGENT_REQUESTS_PER_MINUTE / 60 activities per second, across
+ * all workers of the queue) — and calling OPENAI_BASE_URL.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';

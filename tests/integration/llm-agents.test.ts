@@ -7,9 +7,11 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { dataQualityExplainer } from '../../activities/agents/discovery-agents';
+import { LlmLedger } from '../../activities/agents/ledger';
+import { RequestQuota } from '../../activities/agents/request-quota';
 import { parseImport } from '../../activities/analysis/discovery/formats';
 import type { Database } from '../../db';
-import { assets, llmBudgetReservations, llmCache, llmCalls, phaseArtifacts, rawRows, strategyOverrides } from '../../db/schema';
+import { assets, llmBudgetReservations, llmCache, llmCalls, llmRequestsInFlight, llmRequestWindow, phaseArtifacts, rawRows, strategyOverrides } from '../../db/schema';
 import type { FlowState } from '../../workflows/messages';
 import { briefOf, DEFAULT_USAGE, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { startPlatform, type Platform } from './harness';
@@ -82,6 +84,19 @@ async function ledger(flowId: string, agent?: string) {
 }
 
 const requestsFor = (agent: string) => fake.requests.filter((r) => r.agent === agent);
+
+/** Scripts the fake to hold the next request of `agent` until the returned function is called; others are answered. */
+function holdNextRequestOf(agent: string): () => void {
+  let release!: (reply: undefined) => void;
+  const released = new Promise<undefined>((resolve) => (release = resolve));
+  let held = false;
+  fake.script((req) => {
+    if (req.agent !== agent || held) return undefined;
+    held = true;
+    return { kind: 'hold', release: released };
+  });
+  return () => release(undefined);
+}
 
 /** The task queues each activity of a flow was scheduled on, in order, from its history. */
 async function taskQueuesOf(flowId: string): Promise<Record<string, string[]>> {
@@ -368,14 +383,7 @@ describe('concurrent calls of a budgeted tenant', () => {
       .insert(llmBudgetReservations)
       .values({ tenantId: tenant, flowId: `${tenant}.discovery.dead`, phase: 'data_validation', estimateUsd: 100, createdAt: new Date(Date.now() - 3_600_000) });
 
-    let release!: (reply: undefined) => void;
-    const released = new Promise<undefined>((resolve) => (release = resolve));
-    let held = false;
-    fake.script((req) => {
-      if (req.agent !== 'data-quality-explainer' || held) return undefined;
-      held = true;
-      return { kind: 'hold', release: released };
-    });
+    const release = holdNextRequestOf('data-quality-explainer');
     const before = requestsFor('data-quality-explainer').length;
     const first = await startDiscoveryOf(tenant, await upload(tenant, gapsCsv, 'gaps.csv', budgetPlatform), { autoApprove: true }, budgetPlatform);
     await waitUntil(() => requestsFor('data-quality-explainer').length > before);
@@ -388,7 +396,9 @@ describe('concurrent calls of a budgeted tenant', () => {
     expect(live.map((r) => ({ flowId: r.flowId, phase: r.phase }))).toEqual([{ flowId: first, phase: 'data_validation' }]);
     expect(live[0].estimateUsd).toBeCloseTo(estimate, 6);
 
-    const second = await startDiscoveryOf(tenant, await upload(tenant, gapsCsv, 'gaps.csv', budgetPlatform), { autoApprove: true }, budgetPlatform);
+    // One row more, so that its question differs: an identical one would wait for the first flow's answer instead.
+    const moreGaps = `${gapsCsv}\nweb06,10.0.0.6,Ubuntu 22.04,2,8,DEV,Shop`;
+    const second = await startDiscoveryOf(tenant, await upload(tenant, moreGaps, 'gaps.csv', budgetPlatform), { autoApprove: true }, budgetPlatform);
     const refused = await budgetPlatform.waitForFlow(second, settled);
     expect(refused.status).toBe('needs_attention');
     expect(refused.lastError).toMatchObject({ phase: 'data_validation', type: 'LlmBudgetExceeded' });
@@ -396,7 +406,7 @@ describe('concurrent calls of a budgeted tenant', () => {
     expect((await ledger(second)).map((r) => r.outcome)).toEqual(['budget_exceeded']);
     expect(requestsFor('data-quality-explainer').length - before).toBe(1);
 
-    release(undefined);
+    release();
     await waitUntil(async () => (await ledger(first, 'data-quality-explainer')).length > 0);
     expect((await ledger(first, 'data-quality-explainer')).map((r) => r.outcome)).toEqual(['ok']);
     // Deleted with the answer's ledger row, in the same transaction.
@@ -444,6 +454,81 @@ test('identical calls are served from the tenant cache: a second run of the same
     await onOtherEndpoint.stop();
     await otherFake.close();
   }
+});
+
+test('identical requests in flight are asked once: the other flows wait for the answer instead of asking again', async () => {
+  const tenant = newTenant();
+  const imports = [await upload(tenant), await upload(tenant), await upload(tenant)];
+  const release = holdNextRequestOf('field-mapping-resolver');
+  const before = requestsFor('field-mapping-resolver').length;
+  const flows = await Promise.all(imports.map((importId) => startDiscoveryOf(tenant, importId)));
+  await waitUntil(() => requestsFor('field-mapping-resolver').length > before);
+  // Every flow has reached the question; the asker's request is held, the other two wait for its answer.
+  await Promise.all(flows.map((f) => platform.waitForFlow(f, (s) => s.currentPhase === 'field_mapping')));
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect(requestsFor('field-mapping-resolver').length - before).toBe(1);
+  const claims = await platform.db.db.select().from(llmRequestsInFlight).where(eq(llmRequestsInFlight.tenantId, tenant));
+  expect(claims).toHaveLength(1);
+  const asker = flows.find((f) => claims[0].holder.startsWith(`${f}/field_mapping/`))!;
+  expect(asker).toBeDefined();
+
+  release();
+  const done = await Promise.all(flows.map((f) => platform.waitForFlow(f, settled)));
+  expect(done.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
+  expect(requestsFor('field-mapping-resolver').length - before).toBe(1);
+  for (const flowId of flows) {
+    const rows = await ledger(flowId, 'field-mapping-resolver');
+    if (flowId === asker) {
+      expect(rows.map((r) => [r.outcome, r.cached])).toEqual([['ok', false]]);
+    } else {
+      // Served the asker's answer: not billed, and said so.
+      expect(rows.map((r) => [r.outcome, r.cached, r.costUsd])).toEqual([['cache_hit', true, 0]]);
+      expect(rows[0].detail).toContain('waiting for an identical request in flight');
+      // Their field-mapping phase never took a slot of the agent queue.
+      expect((await taskQueuesOf(flowId)).discoveryFieldMapping).toEqual([platform.config.TEMPORAL_TASK_QUEUE]);
+    }
+  }
+  expect((await taskQueuesOf(asker)).discoveryFieldMapping).toEqual([platform.config.TEMPORAL_TASK_QUEUE, `${platform.config.TEMPORAL_TASK_QUEUE}-agents`]);
+  // The answer's transaction ended the claim.
+  expect(await platform.db.db.select().from(llmRequestsInFlight).where(eq(llmRequestsInFlight.tenantId, tenant))).toEqual([]);
+});
+
+test('a claim on a request is exclusive while live: its holder renews it, another run takes it over only once it has expired', async () => {
+  const ledgerOf = new LlmLedger(platform.db.db);
+  const tenant = newTenant();
+  const key = 'c'.repeat(64);
+  const claimsOf = () => platform.db.db.select().from(llmRequestsInFlight).where(eq(llmRequestsInFlight.tenantId, tenant));
+  // Two runs claim at the same moment: exactly one wins.
+  const won = await Promise.all([ledgerOf.claim(tenant, key, 'a/field_mapping/1', 60_000), ledgerOf.claim(tenant, key, 'b/field_mapping/1', 60_000)]);
+  expect(won.filter(Boolean)).toHaveLength(1);
+  const [winner, loser] = won[0] ? ['a/field_mapping/1', 'b/field_mapping/1'] : ['b/field_mapping/1', 'a/field_mapping/1'];
+  expect(await ledgerOf.claim(tenant, key, winner, 60_000)).toBe(true);
+  expect(await ledgerOf.claim(tenant, key, loser, 60_000)).toBe(false);
+  // The winner's run died two minutes ago: its claim has expired.
+  await platform.db.db.update(llmRequestsInFlight).set({ claimedAt: new Date(Date.now() - 120_000) }).where(eq(llmRequestsInFlight.tenantId, tenant));
+  expect(await ledgerOf.claim(tenant, key, loser, 60_000)).toBe(true);
+  // The former holder can no longer end a claim it lost.
+  await ledgerOf.unclaim(tenant, key, winner);
+  expect((await claimsOf()).map((c) => c.holder)).toEqual([loser]);
+  await ledgerOf.unclaim(tenant, key, loser);
+  expect(await claimsOf()).toEqual([]);
+});
+
+test('the request quota is shared through the database: no minute holds more than it, and a full window says how long to wait', async () => {
+  const endpoint = `http://quota-${newTenant()}.invalid/v1`;
+  // Two workers' views of one quota of 3 requests a minute.
+  const workers = [new RequestQuota(platform.db.db, 3), new RequestQuota(platform.db.db, 3)];
+  const decisions = await Promise.all(Array.from({ length: 8 }, (_, i) => workers[i % 2].tryAcquire(endpoint)));
+  expect(decisions.filter((d) => d.granted)).toHaveLength(3);
+  for (const d of decisions) if (!d.granted) expect(d.waitMs).toBeGreaterThan(50_000);
+  const sent = () => platform.db.db.select().from(llmRequestWindow).where(eq(llmRequestWindow.endpoint, endpoint));
+  expect(await sent()).toHaveLength(3);
+  // A minute later those three have left the window: places are free again, and the old rows are gone.
+  await platform.db.db.update(llmRequestWindow).set({ sentAt: new Date(Date.now() - 62_000) }).where(eq(llmRequestWindow.endpoint, endpoint));
+  expect(await workers[1].tryAcquire(endpoint)).toEqual({ granted: true });
+  expect(await sent()).toHaveLength(1);
+  // Another endpoint has a window of its own.
+  expect(await workers[0].tryAcquire(`${endpoint}/other`)).toEqual({ granted: true });
 });
 
 test('reject-with-feedback reaches the agent prompt', async () => {
