@@ -531,6 +531,32 @@ test('the request quota is shared through the database: no minute holds more tha
   expect(await workers[0].tryAcquire(`${endpoint}/other`)).toEqual({ granted: true });
 });
 
+test('a request waits for a place in a full quota window and is sent once one is free', async () => {
+  const quotaPlatform = await startPlatform({ env: { ...llmEnv, MFO_AGENT_REQUESTS_PER_MINUTE: '5' } });
+  try {
+    // The endpoint's window is full: five requests 57 s ago, which leave it (61 s) four seconds from now. (Earlier
+    // tests' requests, to the same fake, are cleared first: they would fill it too.)
+    await quotaPlatform.db.db.delete(llmRequestWindow).where(eq(llmRequestWindow.endpoint, fake.url));
+    const full = Date.now();
+    const sentBefore = Array.from({ length: 5 }, () => ({ endpoint: fake.url, sentAt: new Date(full - 57_000) }));
+    await quotaPlatform.db.db.insert(llmRequestWindow).values(sentBefore);
+    const asked = fake.requests.length;
+    const flowId = await startDiscovery(newTenant(), { autoApprove: true }, quotaPlatform);
+    expect((await quotaPlatform.waitForFlow(flowId, settled)).status).toBe('completed');
+    const sent = fake.requests.slice(asked);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(5);
+    expect(sent[0].at).toBeGreaterThanOrEqual(full + 4_000 - 50);
+    // The five old places have left the window; the flow's requests hold theirs.
+    const window = await quotaPlatform.db.db.select().from(llmRequestWindow).where(eq(llmRequestWindow.endpoint, fake.url));
+    expect(window).toHaveLength(sent.length);
+    expect(window.every((w) => w.sentAt.getTime() >= full)).toBe(true);
+  } finally {
+    await quotaPlatform.db.db.delete(llmRequestWindow).where(eq(llmRequestWindow.endpoint, fake.url));
+    await quotaPlatform.stop();
+  }
+});
+
 test('reject-with-feedback reaches the agent prompt', async () => {
   const tenant = newTenant();
   const flowId = await startDiscovery(tenant, { autoApprove: false });

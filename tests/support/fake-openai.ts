@@ -17,6 +17,8 @@ export interface FakeRequest {
   nth: number;
   /** Set when the client went away before an answer (abort, timeout). */
   aborted: boolean;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 export type FakeReply =
@@ -59,7 +61,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       const agent = String(body.response_format?.json_schema?.name ?? 'unknown');
       perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
       const text = (body.messages ?? []).map((m: { content?: unknown }) => (typeof m.content === 'string' ? m.content : '')).join('\n');
-      const request: FakeRequest = { agent, body, text, nth: perAgent.get(agent)!, aborted: false };
+      const request: FakeRequest = { agent, body, text, nth: perAgent.get(agent)!, aborted: false, at: Date.now() };
       requests.push(request);
       res.on('close', () => {
         if (!res.writableFinished) request.aborted = true;
