@@ -98,15 +98,14 @@ async function measure(
 }
 
 export async function agentThroughput(ctx: BenchContext): Promise<ScenarioResult> {
-  // Goodput measures how much of a binding quota is used, so the quota must be below what the flows ask for. Agent
-  // phases only take a slot when they send a request; on these inventories a Discovery flow sends about one (the
-  // move-group namer's; the field-mapping resolver is asked the same question for every one of them, which the
-  // tenant's cache answers after the first), and this machine runs about 2.2 flows a second, asking some 130
-  // requests a minute: 60/min binds with room to spare. (At 300/min the platform is flow-bound at ~130/min: 43 %
-  // "goodput" that says nothing about the quota.)
+  // Goodput measures how much of a binding quota is used, so the quota must be below what the flows ask for. On
+  // these inventories a Discovery flow sends about one request (the move-group namer's; the field-mapping resolver
+  // is asked the same question for every one of them, which is asked once and then served from the tenant's cache),
+  // and this machine runs about 2.2 flows a second, asking some 130 requests a minute: 60/min binds with room to
+  // spare. (At 300/min the platform is flow-bound at ~130/min: 43 % "goodput" that says nothing about the quota.)
   const quota = 60;
   const seconds = ctx.quick ? 40 : 120;
-  // Long enough for the start-up herd: the first flows all ask the resolver the same question before the cache holds it.
+  // Long enough for both sides to reach their steady state (a backlog waiting for the quota) before the window.
   const warmUp = ctx.quick ? 10 : 45;
 
   const platformEndpoint = await quotaEndpoint(quota);
