@@ -43,6 +43,8 @@ const MAX_TOOL_RESULT_CHARS = 20_000;
 const HEARTBEAT_EVERY_MS = 1_000;
 /** How often a run waiting for another run's identical request looks for the answer in the cache. */
 const IDENTICAL_REQUEST_POLL_MS = 250;
+/** How long a phase's deferred first try waits for another run's identical request before deferring anyway. */
+const DEFERRED_TRY_MAX_WAIT_MS = 10_000;
 /** A wait is slept in slices of at most this, each after a heartbeat: well inside the phases' heartbeat timeout. */
 const MAX_WAIT_SLICE_MS = 5_000;
 /** Spreads the wake-ups of runs waiting for the same place in the request quota. */
@@ -194,6 +196,9 @@ export class LlmAgentProvider implements AgentProvider {
         }
       }
       if (await this.ledger.claim(site.tenantId, cacheKey, holder, this.claimLifetimeMs())) break;
+      // The engine lets a deferred first try finish before a pause takes effect, so it waits only briefly; a longer
+      // wait continues on the agent queue, where a pause cancels it.
+      if (heldCacheHits && Date.now() - started >= DEFERRED_TRY_MAX_WAIT_MS) throw new ModelCallDeferredError(site.agent);
       await this.wait(site, 'an identical request in flight', started, IDENTICAL_REQUEST_POLL_MS);
     }
     if (heldCacheHits) throw new ModelCallDeferredError(site.agent);
@@ -245,7 +250,7 @@ export class LlmAgentProvider implements AgentProvider {
   ): Promise<{ completion: ChatCompletion; verdict: Verdict<T> }> {
     const { model, cacheKey, started, reservation } = call;
     const ctx = Context.current();
-    const beat = setInterval(() => ctx.heartbeat({ agent: site.agent, waitingMs: Date.now() - started }), HEARTBEAT_EVERY_MS);
+    const beat = setInterval(() => ctx.heartbeat({ agent: site.agent, waitingFor: 'the model', waitingMs: Date.now() - started }), HEARTBEAT_EVERY_MS);
     let completion: ChatCompletion;
     try {
       completion = await this.client.chat.completions.create(request, { signal: ctx.cancellationSignal });

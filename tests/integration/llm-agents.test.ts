@@ -357,35 +357,35 @@ test('a call over the tenant budget is not made; raising the budget and retrying
   expect(usage.body.totals.costUsd).toBeLessThanOrEqual(5);
 });
 
-describe('concurrent calls of a budgeted tenant', () => {
-  let budgetPlatform: Platform;
+describe('requests held in flight for longer than the 4 s request timeout of the other tests', () => {
+  let slowPlatform: Platform;
   beforeAll(async () => {
-    // A long request timeout, so the held request below is surely still in flight when the second flow asks.
-    budgetPlatform = await startPlatform({ env: { ...llmEnv, MFO_LLM_TIMEOUT_MS: '60000' } });
+    // A long request timeout, so that a held request is surely still in flight when the second flow asks.
+    slowPlatform = await startPlatform({ env: { ...llmEnv, MFO_LLM_TIMEOUT_MS: '60000' } });
   });
   afterAll(async () => {
-    await budgetPlatform?.stop();
+    await slowPlatform?.stop();
   });
 
   const reservationsOf = (tenant: string) =>
-    budgetPlatform.db.db.select().from(llmBudgetReservations).where(eq(llmBudgetReservations.tenantId, tenant));
+    slowPlatform.db.db.select().from(llmBudgetReservations).where(eq(llmBudgetReservations.tenantId, tenant));
 
   test("a call that, with the calls in flight, could exceed the budget is not made; reservations end with their call; a dead worker's expires", async () => {
     const tenant = newTenant();
-    await budgetPlatform.keyFor(tenant, 'alice', 'operator');
+    await slowPlatform.keyFor(tenant, 'alice', 'operator');
     // One explainer call's worst case is its whole output allowance at $0.60 per million tokens plus a short prompt:
     // half as much again fits one call, not two (checked against the real request below).
-    const budget = (1.5 * budgetPlatform.config.MFO_LLM_MAX_OUTPUT_TOKENS * 0.6) / 1_000_000;
-    const setBudget = await budgetPlatform.api('PATCH', `/tenants/${tenant}`, { key: budgetPlatform.adminKey, body: { llmMonthlyBudgetUsd: budget } });
+    const budget = (1.5 * slowPlatform.config.MFO_LLM_MAX_OUTPUT_TOKENS * 0.6) / 1_000_000;
+    const setBudget = await slowPlatform.api('PATCH', `/tenants/${tenant}`, { key: slowPlatform.adminKey, body: { llmMonthlyBudgetUsd: budget } });
     expect(setBudget.status).toBe(200);
     // Left by a worker that died mid-call an hour ago: far over the budget, but older than twice the request timeout.
-    await budgetPlatform.db.db
+    await slowPlatform.db.db
       .insert(llmBudgetReservations)
       .values({ tenantId: tenant, flowId: `${tenant}.discovery.dead`, phase: 'data_validation', estimateUsd: 100, createdAt: new Date(Date.now() - 3_600_000) });
 
     const release = holdNextRequestOf('data-quality-explainer');
     const before = requestsFor('data-quality-explainer').length;
-    const first = await startDiscoveryOf(tenant, await upload(tenant, gapsCsv, 'gaps.csv', budgetPlatform), { autoApprove: true }, budgetPlatform);
+    const first = await startDiscoveryOf(tenant, await upload(tenant, gapsCsv, 'gaps.csv', slowPlatform), { autoApprove: true }, slowPlatform);
     await waitUntil(() => requestsFor('data-quality-explainer').length > before);
     const inFlight = requestsFor('data-quality-explainer')[before].body;
     const estimate = (Math.ceil(JSON.stringify(inFlight.messages).length / 4) * 0.15 + inFlight.max_tokens * 0.6) / 1_000_000;
@@ -398,8 +398,8 @@ describe('concurrent calls of a budgeted tenant', () => {
 
     // One row more, so that its question differs: an identical one would wait for the first flow's answer instead.
     const moreGaps = `${gapsCsv}\nweb06,10.0.0.6,Ubuntu 22.04,2,8,DEV,Shop`;
-    const second = await startDiscoveryOf(tenant, await upload(tenant, moreGaps, 'gaps.csv', budgetPlatform), { autoApprove: true }, budgetPlatform);
-    const refused = await budgetPlatform.waitForFlow(second, settled);
+    const second = await startDiscoveryOf(tenant, await upload(tenant, moreGaps, 'gaps.csv', slowPlatform), { autoApprove: true }, slowPlatform);
+    const refused = await slowPlatform.waitForFlow(second, settled);
     expect(refused.status).toBe('needs_attention');
     expect(refused.lastError).toMatchObject({ phase: 'data_validation', type: 'LlmBudgetExceeded' });
     expect(refused.lastError!.message).toContain('calls in flight have reserved $');
@@ -411,7 +411,34 @@ describe('concurrent calls of a budgeted tenant', () => {
     expect((await ledger(first, 'data-quality-explainer')).map((r) => r.outcome)).toEqual(['ok']);
     // Deleted with the answer's ledger row, in the same transaction.
     expect(await reservationsOf(tenant)).toEqual([]);
-    await budgetPlatform.api('POST', `/flows/${first}/cancel`, { tenant, actor: 'alice', body: {} });
+    await slowPlatform.api('POST', `/flows/${first}/cancel`, { tenant, actor: 'alice', body: {} });
+  });
+
+  test('a run that waits long for an identical request moves on to the agent queue, where a pause takes effect at once', async () => {
+    const tenant = newTenant();
+    const [first, second] = [await upload(tenant, csv, 'cmdb.csv', slowPlatform), await upload(tenant, csv, 'cmdb.csv', slowPlatform)];
+    const release = holdNextRequestOf('field-mapping-resolver');
+    const before = requestsFor('field-mapping-resolver').length;
+    const asker = await startDiscoveryOf(tenant, first, { autoApprove: true }, slowPlatform);
+    await waitUntil(() => requestsFor('field-mapping-resolver').length > before);
+    const waiter = await startDiscoveryOf(tenant, second, { autoApprove: true }, slowPlatform);
+    // After 10 s on the flow queue, the waiter's field-mapping phase defers to the agent queue and waits there.
+    await waitUntil(async () => ((await taskQueuesOf(waiter)).discoveryFieldMapping ?? []).length === 2, 30_000);
+    const pausedAt = Date.now();
+    expect((await slowPlatform.api('POST', `/flows/${waiter}/pause`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
+    const paused = await slowPlatform.waitForFlow(waiter, (s) => s.status === 'paused');
+    expect(phaseOf(paused, 'field_mapping').status).not.toBe('completed');
+    // Cancelled at once: no activity of the flow is left pending.
+    await waitUntil(async () => (await slowPlatform.client.workflow.getHandle(waiter).describe()).raw.pendingActivities?.length === 0, 5_000);
+    expect(Date.now() - pausedAt).toBeLessThan(5_000);
+
+    release();
+    expect((await slowPlatform.waitForFlow(asker, settled)).status).toBe('completed');
+    expect((await slowPlatform.api('POST', `/flows/${waiter}/resume`, { tenant, actor: 'alice', body: {} })).status).toBe(202);
+    expect((await slowPlatform.waitForFlow(waiter, settled)).status).toBe('completed');
+    // Asked once, by the asker; the waiter was served its answer.
+    expect(requestsFor('field-mapping-resolver').length - before).toBe(1);
+    expect((await ledger(waiter, 'field-mapping-resolver')).map((r) => [r.outcome, r.cached])).toEqual([['cache_hit', true]]);
   });
 });
 
