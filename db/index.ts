@@ -1,2 +1,3 @@
 export * as schema from './schema';
 export { openDatabase, type Database, type DatabaseHandle } from './connection';
+export { olderThan } from './age';

@@ -277,8 +277,8 @@ export const llmBudgetReservations = pgTable(
 
 /**
  * Model requests being asked right now, one per tenant and cache key: the run that claims a key asks the model, and
- * runs that need the identical answer meanwhile wait for it to reach the cache instead of paying (and spending a
- * slot of the agent queue's quota) for it again. The answer's ledger transaction deletes the claim; a run that ends
+ * runs that need the identical answer meanwhile wait for it to reach the cache instead of paying (and spending the
+ * request quota) for it again. The answer's ledger transaction deletes the claim; a run that ends
  * without an answer deletes its own. A claim older than its lifetime (the asker died, or waits too long in a
  * backlog) may be taken over.
  */

@@ -7,8 +7,8 @@
  * reserved, then as spent) by the budget checks of concurrent calls.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
-import type { Database } from '../../db';
+import { and, eq, gte, or, sql } from 'drizzle-orm';
+import { olderThan, type Database } from '../../db';
 import type { Tx } from '../artifacts';
 import { llmBudgetReservations, llmCache, llmCalls, llmRequestsInFlight, tenants } from '../../db/schema';
 
@@ -125,7 +125,7 @@ export class LlmLedger {
       .onConflictDoUpdate({
         target: [llmRequestsInFlight.tenantId, llmRequestsInFlight.key],
         set: { holder, claimedAt: sql`now()` },
-        setWhere: sql`${llmRequestsInFlight.holder} = ${holder} OR ${llmRequestsInFlight.claimedAt} < now() - make_interval(secs => ${maxAgeMs / 1000})`,
+        setWhere: or(eq(llmRequestsInFlight.holder, holder), olderThan(llmRequestsInFlight.claimedAt, maxAgeMs)),
       })
       .returning({ holder: llmRequestsInFlight.holder });
     return claimed.length > 0;
@@ -184,7 +184,7 @@ export class LlmLedger {
   /** The sum of the tenant's live reservations, after deleting those older than `maxAgeMs` (by the database clock). */
   private async liveReservations(tx: Tx, tenantId: string, maxAgeMs: number): Promise<number> {
     const tenantRows = eq(llmBudgetReservations.tenantId, tenantId);
-    await tx.delete(llmBudgetReservations).where(and(tenantRows, lt(llmBudgetReservations.createdAt, sql`now() - make_interval(secs => ${maxAgeMs / 1000})`)));
+    await tx.delete(llmBudgetReservations).where(and(tenantRows, olderThan(llmBudgetReservations.createdAt, maxAgeMs)));
     const [reserved] = await tx
       .select({ total: sql<number>`coalesce(sum(${llmBudgetReservations.estimateUsd}), 0)` })
       .from(llmBudgetReservations)

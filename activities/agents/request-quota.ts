@@ -4,8 +4,8 @@
  * minute-long window ever holds more than the quota and the provider has no reason to answer 429. It counts HTTP
  * requests — tool rounds and repairs included — where a task queue's rate limit could only count activity attempts.
  */
-import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Database } from '../../db';
+import { and, eq, sql } from 'drizzle-orm';
+import { olderThan, type Database } from '../../db';
 import { llmRequestWindow } from '../../db/schema';
 
 /**
@@ -13,14 +13,14 @@ import { llmRequestWindow } from '../../db/schema';
  * arrives, a little later and by a varying amount. Without the margin, a place reused the moment it leaves our
  * window can reach the provider while the request that held it is still inside the provider's, and be refused.
  */
-const WINDOW_SECONDS = 61;
+const WINDOW_MS = 61_000;
 
 export type QuotaDecision = { granted: true } | { granted: false; waitMs: number };
 
 export class RequestQuota {
   constructor(
     private readonly db: Database,
-    readonly perMinute: number,
+    private readonly perMinute: number,
   ) {}
 
   /**
@@ -32,11 +32,11 @@ export class RequestQuota {
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`mfo-llm-quota:${endpoint}`}, 0))`);
       const inEndpoint = eq(llmRequestWindow.endpoint, endpoint);
-      await tx.delete(llmRequestWindow).where(and(inEndpoint, lt(llmRequestWindow.sentAt, sql`now() - make_interval(secs => ${WINDOW_SECONDS})`)));
+      await tx.delete(llmRequestWindow).where(and(inEndpoint, olderThan(llmRequestWindow.sentAt, WINDOW_MS)));
       const [window] = await tx
         .select({
           sent: sql<number>`count(*)::int`,
-          waitMs: sql<number>`coalesce(extract(epoch from (min(${llmRequestWindow.sentAt}) + make_interval(secs => ${WINDOW_SECONDS}) - now())) * 1000, 0)`,
+          waitMs: sql<number>`coalesce(extract(epoch from (min(${llmRequestWindow.sentAt}) - now())) * 1000 + ${WINDOW_MS}, 0)`,
         })
         .from(llmRequestWindow)
         .where(inEndpoint);
