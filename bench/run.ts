@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   } finally {
     await ctx.stop();
   }
-  const document = { machine: machine(), quick: values.quick, gateFlows, at: new Date().toISOString(), results };
+  const document = { machine: machine(), quick: values.quick, gateFlows: ctx.gateFlows, at: new Date().toISOString(), results };
   console.log();
   printTable(results);
   console.log();

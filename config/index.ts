@@ -88,6 +88,19 @@ const schema = z.object({
   MFO_LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(50).default(8),
   /** Model requests per minute to the endpoint, across every worker of the fleet (kept in PostgreSQL): the provider's quota. */
   MFO_AGENT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Flows the flow worker keeps in memory between workflow tasks; unset = the SDK's default, sized from the heap
+   * limit. A flow that is not cached replays its whole history on its next task (an approval, say), so a fleet with
+   * many flows parked at gates resumes them faster when its workers together cache all of them (README, operator
+   * recipes). Each cached flow costs worker memory.
+   */
+  MFO_MAX_CACHED_WORKFLOWS: unsetIfEmpty(
+    z.coerce
+      .number()
+      .int()
+      .max(1_000_000)
+      .refine((n) => n === 0 || n >= 2, 'must be 0 (no cache) or at least 2'),
+  ),
   /** A prebuilt workflow bundle (`bundleWorkflowCode` output, as the test suite and benchmarks build); unset = bundle at worker start. */
   MFO_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });

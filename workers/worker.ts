@@ -14,6 +14,7 @@ import { createPhaseActivities } from '../activities/phases';
 import { FLOW_CATALOG } from '../workflows/catalog';
 import { agentTaskQueue } from '../workflows/start-options';
 import { flowDataConverter } from '../security/data-converter';
+import { workflowCacheOptions } from './workflow-cache';
 
 export interface FlowWorkerOptions {
   config: Config;
@@ -62,7 +63,13 @@ export async function createFlowWorker(options: FlowWorkerOptions): Promise<Flow
     dataConverter: flowDataConverter(options.payloadKeys),
   };
   // The flow worker keeps every activity: flows recorded before agent phases had their own queue still schedule them here.
-  const flow = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, ...workflowSource, activities });
+  const flow = await Worker.create({
+    ...common,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...workflowSource,
+    activities,
+    ...workflowCacheOptions(config),
+  });
   const agent = await Worker.create({
     ...common,
     taskQueue: agentTaskQueue(config.TEMPORAL_TASK_QUEUE),

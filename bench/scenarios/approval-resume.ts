@@ -1,20 +1,23 @@
 /**
- * Scenario 4 — many flows parked at an approval gate, then approved. Both sides park N flows (far more than a
- * worker caches, so most approvals replay a history), wait until every one is at its gate, then approve them with
- * APPROVERS requests in flight. Resume latency = the approve call's latency: the platform's approve update (and the
- * baseline's) returns only once the flow has acted on the decision. The platform parks Assessment flows, whose
- * gate (strategy_recommendation) follows the last phase, so what is timed is the resume itself rather than the
- * phases resumed flows would run next; the baseline gates after its sixth phase likewise. Each side's flows finish
- * before the other side is measured.
+ * Scenario 4 — many flows parked at an approval gate, then approved. Both sides park N flows, wait until every
+ * one is at its gate, then approve them all at a fixed rate (open loop, APPROVALS_PER_SECOND, scenario 2's start
+ * rate): what an approval's latency is while N flows are parked and approvals keep arriving. Resume latency = the
+ * approve call's latency: the platform's approve update (and the baseline's) returns only once the flow has acted
+ * on the decision. The platform parks Assessment flows, whose gate (strategy_recommendation) follows the last
+ * phase, so what is timed is the resume itself rather than the phases resumed flows would run next; the baseline
+ * gates after its sixth phase likewise. Both sides' workers cache every parked flow (see BenchContext.gateFlows).
+ * Each side's flows finish before the other side is measured.
  */
+import fs from 'node:fs';
 import type { BenchContext } from '../lib/context';
 import { history, platformResult, pool, rawShape, startPlatformFlow, startRawFlow, PLATFORM_PHASES } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
+import { atFixedRate } from '../lib/open-loop';
 import { elapsedMs, round, summarize } from '../lib/stats';
 import { rawApproveUpdate } from '../raw/workflows';
 
 const STARTERS = 32;
-const APPROVERS = 16;
+const APPROVALS_PER_SECOND = 20;
 const GOAL_P99_MS = 500;
 
 async function until(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> {
@@ -32,12 +35,18 @@ async function rawAtGate(ctx: BenchContext, workflowId: string): Promise<boolean
   return completed === PLATFORM_PHASES && Boolean(events[events.length - 1]?.workflowTaskCompletedEventAttributes);
 }
 
+/** Resident memory of a process, MB: what caching every parked flow costs the worker. */
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return round(Number(kb) / 1024, 0);
+}
+
 async function running(ctx: BenchContext, query: string): Promise<number> {
   return (await ctx.rawClient.workflow.count(`${query} AND ExecutionStatus = 'Running'`)).count;
 }
 
 export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult> {
-  const n = ctx.gateFlows ?? (ctx.quick ? 300 : 10_000);
+  const n = ctx.gateFlows;
   const parkTimeoutMs = ctx.quick ? 120_000 : 1_800_000;
   await ctx.usePlatformWorker('noop');
   const platformQuery = `TenantId = '${ctx.tenant}'`;
@@ -65,6 +74,7 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
   });
   await until(`${n} platform flows at the gate`, parkTimeoutMs, async () => (await ctx.rawClient.workflow.count(`${platformQuery} AND FlowStatus = 'awaiting_approval'`)).count === n);
   const platformParkS = elapsedMs(parkStarted) / 1000;
+  const platformWorkerRssMb = rssMb(ctx.processes().platformWorker);
 
   const rawParkStarted = process.hrtime.bigint();
   let rawWaiting: string[] = [];
@@ -81,21 +91,20 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
     return still.length === 0;
   });
   const rawParkS = elapsedMs(rawParkStarted) / 1000;
+  const rawWorkerRssMb = rssMb(ctx.processes().rawWorker);
 
-  const platformLatencies: number[] = [];
-  await pool(platformIds, APPROVERS, async (id) => {
+  const platformLatencies = await atFixedRate(platformIds.length, APPROVALS_PER_SECOND, async (i) => {
     const t = process.hrtime.bigint();
-    const res = await ctx.api.request('POST', `/flows/${id}/approve`, {});
-    platformLatencies.push(elapsedMs(t));
-    if (res.status !== 202) throw new Error(`approve ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await ctx.api.request('POST', `/flows/${platformIds[i]}/approve`, {});
+    if (res.status !== 202) throw new Error(`approve ${platformIds[i]}: ${res.status} ${JSON.stringify(res.body)}`);
+    return elapsedMs(t);
   });
   await until('resumed platform flows to finish', parkTimeoutMs, async () => (await running(ctx, platformQuery)) === 0);
 
-  const rawLatencies: number[] = [];
-  await pool(rawIds, APPROVERS, async (id) => {
+  const rawLatencies = await atFixedRate(rawIds.length, APPROVALS_PER_SECOND, async (i) => {
     const t = process.hrtime.bigint();
-    await ctx.rawClient.workflow.getHandle(id).executeUpdate(rawApproveUpdate);
-    rawLatencies.push(elapsedMs(t));
+    await ctx.rawClient.workflow.getHandle(rawIds[i]).executeUpdate(rawApproveUpdate);
+    return elapsedMs(t);
   });
   await until('resumed raw flows to finish', parkTimeoutMs, async () => (await running(ctx, rawQuery)) === 0);
 
@@ -103,12 +112,13 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
   const raw = summarize(rawLatencies);
   return {
     id: 4,
-    name: `${n} flows parked at a gate, then approved`,
+    name: `${n} flows parked at a gate, then approved at ${APPROVALS_PER_SECOND}/s`,
     measurements: [
       { metric: 'resume p50', unit: 'ms', platform: round(platform.p50), raw: round(raw.p50), goal: '', met: null },
       { metric: 'resume p99', unit: 'ms', platform: round(platform.p99), raw: round(raw.p99), goal: `< ${GOAL_P99_MS} ms`, met: platform.p99 < GOAL_P99_MS },
       { metric: `time to park ${n} flows`, unit: 's', platform: round(platformParkS, 1), raw: round(rawParkS, 1), goal: '', met: null },
+      { metric: `worker RSS with ${n} flows parked`, unit: 'MB', platform: platformWorkerRssMb, raw: rawWorkerRssMb, goal: '', met: null },
     ],
-    details: { flows: n, starters: STARTERS, approvers: APPROVERS, platformParkRetries: parkRetries, platform, raw },
+    details: { flows: n, starters: STARTERS, approvalsPerSecond: APPROVALS_PER_SECOND, platformParkRetries: parkRetries, platform, raw },
   };
 }

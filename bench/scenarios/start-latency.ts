@@ -11,6 +11,7 @@
  */
 import type { BenchContext } from '../lib/context';
 import { drain, rawShape, startPlatformFlow, startRawFlow, type Started } from '../lib/flows';
+import { atFixedRate } from '../lib/open-loop';
 import type { ScenarioResult } from '../lib/report';
 import { round, summarize } from '../lib/stats';
 
@@ -18,36 +19,26 @@ const RATE_PER_SECOND = 20;
 const GOAL_P99_MS = 50;
 const GOAL_RATIO = 1.2;
 
-async function atFixedRate(seconds: number, start: () => Promise<Started>): Promise<number[]> {
-  const interval = 1000 / RATE_PER_SECOND;
-  const samples: number[] = [];
-  const inFlight: Promise<void>[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < seconds * RATE_PER_SECOND; i++) {
-    const wait = t0 + i * interval - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(start().then((s) => void samples.push(s.startMs)));
-  }
-  await Promise.all(inFlight);
-  return samples;
-}
+/** `seconds` of starts at the scenario's rate; the latencies of the start calls. */
+const startsFor = (seconds: number, start: () => Promise<Started>) =>
+  atFixedRate(seconds * RATE_PER_SECOND, RATE_PER_SECOND, async () => (await start()).startMs);
 
 export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = ctx.quick ? 5 : 30;
   await ctx.usePlatformWorker('noop');
   const platformStart = () => startPlatformFlow(ctx, true);
   const rawStart = () => startRawFlow(ctx, rawShape(false));
-  await atFixedRate(1, platformStart); // warm-up: connections, JIT, caches
-  await atFixedRate(1, rawStart);
+  await startsFor(1, platformStart); // warm-up: connections, JIT, caches
+  await startsFor(1, rawStart);
   await drain(ctx);
   const alone = await ctx.withoutWorkers(async () => ({
-    platform: summarize(await atFixedRate(seconds, platformStart)),
-    raw: summarize(await atFixedRate(seconds, rawStart)),
+    platform: summarize(await startsFor(seconds, platformStart)),
+    raw: summarize(await startsFor(seconds, rawStart)),
   }));
   await drain(ctx);
-  const loadedPlatform = summarize(await atFixedRate(seconds, platformStart));
+  const loadedPlatform = summarize(await startsFor(seconds, platformStart));
   await drain(ctx);
-  const loadedRaw = summarize(await atFixedRate(seconds, rawStart));
+  const loadedRaw = summarize(await startsFor(seconds, rawStart));
   return {
     id: 2,
     name: `start-flow latency at ${RATE_PER_SECOND}/s`,

@@ -10,6 +10,7 @@ import { createLogger } from '../../config/logger';
 import { flowDataConverter, requirePayloadKeys } from '../../security/data-converter';
 import { agentTaskQueue } from '../../workflows/start-options';
 import { installRuntime } from '../../workers/runtime';
+import { workflowCacheOptions } from '../../workers/workflow-cache';
 import { noopPhaseActivities } from '../lib/noop-phases';
 
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     dataConverter: flowDataConverter(requirePayloadKeys(config.MFO_PAYLOAD_KEYS)),
     activities: noopPhaseActivities(),
   };
-  const flow = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: { codePath: config.MFO_WORKFLOW_BUNDLE! } });
+  const flow = await Worker.create({ ...common, taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: { codePath: config.MFO_WORKFLOW_BUNDLE! }, ...workflowCacheOptions(config) });
   const agent = await Worker.create({ ...common, taskQueue: agentTaskQueue(config.TEMPORAL_TASK_QUEUE) });
   await Promise.all([flow.run(), agent.run()]); // until SIGINT/SIGTERM, on which the SDK drains
   await connection.close();

@@ -3,6 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
 import { installRuntime } from '../../workers/runtime';
+import { workflowCacheOptions } from '../../workers/workflow-cache';
 import { rawActivities } from '../raw/activities';
 
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: config.MFO_WORKFLOW_BUNDLE! },
+    ...workflowCacheOptions(config),
     activities: rawActivities,
   });
   await worker.run(); // until SIGINT/SIGTERM, on which the SDK drains

@@ -19,8 +19,10 @@ export interface ServiceEnv {
   workflowBundle?: string;
   adminKey?: string;
   faultInjection?: boolean;
-  /** The agent queue's rate limit (MFO_AGENT_REQUESTS_PER_MINUTE); unset = the default. */
+  /** The model endpoint's request quota (MFO_AGENT_REQUESTS_PER_MINUTE); unset = the default. */
   agentRequestsPerMinute?: number;
+  /** Flows a worker keeps cached (MFO_MAX_CACHED_WORKFLOWS); unset = the SDK's default. */
+  maxCachedWorkflows?: number;
   logLevel?: string;
 }
 
@@ -35,6 +37,7 @@ function processEnv(env: ServiceEnv, extra: Record<string, string>): NodeJS.Proc
     MFO_ADMIN_KEY: env.adminKey,
     MFO_FAULT_INJECTION: env.faultInjection ? 'true' : 'false',
     MFO_AGENT_REQUESTS_PER_MINUTE: env.agentRequestsPerMinute?.toString(),
+    MFO_MAX_CACHED_WORKFLOWS: env.maxCachedWorkflows?.toString(),
     LOG_LEVEL: env.logLevel ?? 'warn',
     // Benchmarks and fault suites drive one key hard; the per-key guard is not what they measure.
     MFO_RATE_LIMIT_PER_MINUTE: '1000000',

@@ -119,6 +119,7 @@ const SET_IN: Record<string, 'both' | 'gateway' | 'worker'> = {
   MFO_LLM_AGENT_MODELS: 'worker',
   MFO_AGENT_REQUESTS_PER_MINUTE: 'worker',
   MFO_WORKER_METRICS_ADDRESS: 'worker',
+  MFO_MAX_CACHED_WORKFLOWS: 'worker',
 };
 
 /** Read by config but left to their defaults in compose on purpose, each with the reason. */

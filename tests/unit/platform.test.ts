@@ -16,6 +16,15 @@ describe('configuration', () => {
   test('a malformed variable stops start-up, naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
   });
+
+  test('the workflow cache is unset, 0 (no cache) or at least 2, as the SDK accepts', () => {
+    expect(loadConfig({}).MFO_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ MFO_MAX_CACHED_WORKFLOWS: '' }).MFO_MAX_CACHED_WORKFLOWS).toBeUndefined(); // compose's unset
+    expect(loadConfig({ MFO_MAX_CACHED_WORKFLOWS: '0' }).MFO_MAX_CACHED_WORKFLOWS).toBe(0);
+    expect(loadConfig({ MFO_MAX_CACHED_WORKFLOWS: '12000' }).MFO_MAX_CACHED_WORKFLOWS).toBe(12_000);
+    expect(() => loadConfig({ MFO_MAX_CACHED_WORKFLOWS: '1' })).toThrow(/MFO_MAX_CACHED_WORKFLOWS: must be 0 \(no cache\) or at least 2/);
+    expect(() => loadConfig({ MFO_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(/MFO_MAX_CACHED_WORKFLOWS/);
+  });
 });
 
 describe('temporal CLI discovery', () => {
