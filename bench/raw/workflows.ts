@@ -1,10 +1,12 @@
 /**
  * The raw-Temporal baseline: a plain workflow of the same shape as a platform flow (N phases in sequence, an
  * optional approval gate after one of them), each phase a no-op activity with the engine's activity options.
- * No search attributes, no state object, no encryption: what Temporal itself costs for that shape.
+ * No search attributes (but a marker when parked at the gate), no state object, no encryption: what Temporal itself
+ * costs for that shape.
  * Bundled on its own and run on its own task queue.
  */
 import * as wf from '@temporalio/workflow';
+import { FlowStatusKey } from '../../workflows/search-attributes';
 import type { RawActivities } from './activities';
 import type { RawAgentActivities } from './agent-activities';
 
@@ -34,6 +36,10 @@ export async function rawFlow(input: RawFlowInput): Promise<number> {
   for (let phase = 1; phase <= input.phases; phase++) {
     await rawPhase(phase);
     if (phase === input.gateAfter) {
+      // One visibility write per gated flow, so the harness can count parked flows as it counts the platform's
+      // (reading every flow's history instead loaded the server it measures). Only scenario 4 gates, and it times
+      // the approvals, not the parking.
+      wf.upsertSearchAttributes([{ key: FlowStatusKey, value: 'awaiting_approval' }]);
       await wf.condition(() => approved);
       resumedAt = phase;
     }
