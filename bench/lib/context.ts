@@ -3,6 +3,7 @@
  * process and a raw-baseline worker process (each on its own task queue), and clients to drive and observe them.
  * Load generator, gateway and workers run on separate event loops, as they would in production.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { openDatabase, type DatabaseHandle } from '../../db';
@@ -69,6 +70,8 @@ export interface ContextOptions {
   gateFlows: number | null;
   /** Write a V8 CPU profile of the gateway and each worker process here when it stops (--cpu-prof DIR). */
   cpuProfileDir: string | null;
+  /** Append each service's log here (--logs DIR): gateway.log, and <task queue>.log per worker; otherwise discarded. */
+  logDir: string | null;
 }
 
 /** Cache beyond scenario 4's parked flows: its predecessor flow, and flows other scenarios leave open. */
@@ -96,8 +99,11 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
   const db = await openDatabase({ databaseUrl: env.databaseUrl, pgliteDir: 'memory://', poolSize: 2 });
 
   const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`] : [];
+  if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
+  const logFile = (role: string) => (options.logDir ? path.join(options.logDir, `${role}.log`) : undefined);
   const startWorker: BenchContext['startWorker'] = async (entry, service, workerOptions = {}) => {
-    const worker = spawnService(entry, service, { extraEnv: workerOptions.extraEnv, nodeArgs });
+    // A worker's log is named after its task queue: workers of a queue (restarted or not) share one file.
+    const worker = spawnService(entry, service, { extraEnv: workerOptions.extraEnv, nodeArgs, logFile: logFile(service.taskQueue) });
     await waitForWorker(connection, service.taskQueue, worker.child.pid!, { activitiesOnly: workerOptions.activitiesOnly });
     return worker;
   };
@@ -105,7 +111,7 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
   let rawWorker = await startRawWorker();
   let platformWorker: { key: string; start: () => Promise<ServiceProcess>; process: ServiceProcess } | null = null;
 
-  const gateway = await startGateway(platformService, { nodeArgs });
+  const gateway = await startGateway(platformService, { nodeArgs, logFile: logFile('gateway') });
   const tenant = 'bench';
   const api = apiClient(gateway.baseUrl, await operatorKey(db.db, tenant, 'bench'));
   const upload = await api.request('POST', '/imports?filename=bench.csv', generateInventory({ seed: 1, servers: 20, applications: 4 }).cmdbCsv);

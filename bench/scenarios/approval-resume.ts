@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import type { BenchContext } from '../lib/context';
 import { platformResult, pool, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
+import { cpuDuring } from '../lib/cpu';
 import { atFixedRate } from '../lib/open-loop';
 import { elapsedMs, round, summarize } from '../lib/stats';
 import { rawApproveUpdate } from '../raw/workflows';
@@ -79,20 +80,30 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
   const rawParkS = elapsedMs(rawParkStarted) / 1000;
   const rawWorkerRssMb = rssMb(ctx.processes().rawWorker);
 
-  const platformLatencies = await atFixedRate(platformIds.length, APPROVALS_PER_SECOND, async (i) => {
-    const t = process.hrtime.bigint();
-    const res = await ctx.api.request('POST', `/flows/${platformIds[i]}/approve`, {});
-    if (res.status !== 202) throw new Error(`approve ${platformIds[i]}: ${res.status} ${JSON.stringify(res.body)}`);
-    return elapsedMs(t);
+  const { result: platformLatencies, cpu: platformCpu } = await cpuDuring(ctx.processes(), async () => {
+    const latencies = await atFixedRate(platformIds.length, APPROVALS_PER_SECOND, async (i) => {
+      const t = process.hrtime.bigint();
+      const res = await ctx.api.request('POST', `/flows/${platformIds[i]}/approve`, {});
+      if (res.status !== 202) throw new Error(`approve ${platformIds[i]}: ${res.status} ${JSON.stringify(res.body)}`);
+      return elapsedMs(t);
+    });
+    await until('resumed platform flows to finish', parkTimeoutMs, async () => (await running(ctx, platformQuery)) === 0);
+    return latencies;
   });
-  await until('resumed platform flows to finish', parkTimeoutMs, async () => (await running(ctx, platformQuery)) === 0);
 
-  const rawLatencies = await atFixedRate(rawIds.length, APPROVALS_PER_SECOND, async (i) => {
-    const t = process.hrtime.bigint();
-    await ctx.rawClient.workflow.getHandle(rawIds[i]).executeUpdate(rawApproveUpdate);
-    return elapsedMs(t);
+  const { result: rawLatencies, cpu: rawCpu } = await cpuDuring(ctx.processes(), async () => {
+    const latencies = await atFixedRate(rawIds.length, APPROVALS_PER_SECOND, async (i) => {
+      const t = process.hrtime.bigint();
+      await ctx.rawClient.workflow.getHandle(rawIds[i]).executeUpdate(rawApproveUpdate);
+      return elapsedMs(t);
+    });
+    await until('resumed raw flows to finish', parkTimeoutMs, async () => (await running(ctx, rawQuery)) === 0);
+    return latencies;
   });
-  await until('resumed raw flows to finish', parkTimeoutMs, async () => (await running(ctx, rawQuery)) === 0);
+  // CPU per approval by process, from approving the first flow to the last flow's close: where the time goes.
+  const perApproval = (cpu: Record<string, number>) => Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v * 1000) / n, 1)]));
+  const cpuMsPerApproval = { platform: perApproval(platformCpu), raw: perApproval(rawCpu) };
+  console.log(`  CPU ms per approval — platform ${JSON.stringify(cpuMsPerApproval.platform)}; raw ${JSON.stringify(cpuMsPerApproval.raw)}`);
 
   const platform = summarize(platformLatencies);
   const raw = summarize(rawLatencies);
@@ -101,10 +112,11 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
     name: `${n} flows parked at a gate, then approved at ${APPROVALS_PER_SECOND}/s`,
     measurements: [
       { metric: 'resume p50', unit: 'ms', platform: round(platform.p50), raw: round(raw.p50), goal: '', met: null },
+      { metric: 'resume p90', unit: 'ms', platform: round(platform.p90), raw: round(raw.p90), goal: '', met: null },
       { metric: 'resume p99', unit: 'ms', platform: round(platform.p99), raw: round(raw.p99), goal: `< ${GOAL_P99_MS} ms`, met: platform.p99 < GOAL_P99_MS },
       { metric: `time to park ${n} flows`, unit: 's', platform: round(platformParkS, 1), raw: round(rawParkS, 1), goal: '', met: null },
       { metric: `worker RSS with ${n} flows parked`, unit: 'MB', platform: platformWorkerRssMb, raw: rawWorkerRssMb, goal: '', met: null },
     ],
-    details: { flows: n, starters: STARTERS, approvalsPerSecond: APPROVALS_PER_SECOND, platformParkRetries: parkRetries, platform, raw },
+    details: { flows: n, starters: STARTERS, approvalsPerSecond: APPROVALS_PER_SECOND, platformParkRetries: parkRetries, cpuMsPerApproval, platform, raw },
   };
 }

@@ -137,6 +137,34 @@ test.each([
   expect(described.typedSearchAttributes.get(FlowStatusKey)).toBe('completed');
 });
 
+test('a completed flow is read from its history: its state and a successor start need no worker', async () => {
+  const flowId = await startDiscovery(await upload('inventory.json', 'application/json'), { autoApprove: true });
+  await platform.waitForFlow(flowId, (s) => s.status === 'completed');
+
+  await platform.stopWorker();
+  try {
+    const read = await platform.api('GET', `/flows/${flowId}`, { tenant });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ flowId, status: 'completed', flowType: 'discovery' });
+    expect(read.body.phases.map((p: { status: string }) => p.status)).toEqual(Array(6).fill('completed'));
+
+    const started = await platform.api('POST', '/flows', {
+      tenant,
+      actor: 'alice',
+      body: { flowType: 'assessment', input: { discoveryFlowId: flowId } },
+    });
+    expect(started.status).toBe(201);
+    // Another tenant still cannot see the completed flow.
+    expect((await platform.api('GET', `/flows/${flowId}`, { tenant: `${tenant}-other` })).status).toBe(404);
+
+    await platform.startWorker();
+    const cancelled = await platform.api('POST', `/flows/${started.body.flowId}/cancel`, { tenant, actor: 'alice', body: {} });
+    expect(cancelled.status).toBe(202);
+  } finally {
+    await platform.startWorker();
+  }
+});
+
 test('pause while a phase runs takes effect at the next phase boundary; resume finishes the flow', async () => {
   const importId = await upload('cmdb.csv');
   const flowId = await startDiscovery(importId, { autoApprove: true });
