@@ -31,6 +31,7 @@ import { flowStartOptions, flowWorkflowId } from '../workflows/start-options';
 import type { FlowStatus } from '../workflows/vocabulary';
 import type { ControlAction } from './schemas';
 import type { GatewayMetrics } from './metrics';
+import { workflowState } from './workflow-state';
 
 export interface FlowSummary {
   flowId: string;
@@ -85,17 +86,11 @@ export class FlowService {
     return flows;
   }
 
-  /**
-   * A completed flow's state is its result, read from the close event of its history: no worker is involved.
-   * Querying it instead would make a worker replay the whole history (a closed flow is not in any worker's cache),
-   * which every start of a successor flow would pay, and which fails while no worker is polling. A flow that has
-   * not completed is queried.
-   */
+  /** The flow's state: its result once it has completed (no worker needed), else a query (see workflowState). */
   async state(tenantId: string, flowId: string): Promise<FlowState> {
     const handle = this.handle(tenantId, flowId);
     try {
-      const { status } = await handle.describe();
-      const state: FlowState = status.name === 'COMPLETED' ? await handle.result() : await handle.query(stateQuery);
+      const state = await workflowState(handle, stateQuery);
       if (state.tenantId !== tenantId) throw notFound(flowId);
       return state;
     } catch (err) {

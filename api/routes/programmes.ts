@@ -10,6 +10,7 @@ import { caller } from '../context';
 import { flowInputSchemas, startFlowSchema } from '../schemas';
 import { parse } from '../validate';
 import type { FlowStarter } from '../flow-starter';
+import { workflowState } from '../workflow-state';
 
 export const programmeSchema = z
   .object({
@@ -67,7 +68,7 @@ export function programmeRoutes(client: Client, starter: FlowStarter, taskQueue:
 
   router.get('/programmes/:programmeId', async (req, res) => {
     try {
-      res.json(await handleFor(caller(res).tenantId, req.params.programmeId).query(programmeStateQuery));
+      res.json(await workflowState(handleFor(caller(res).tenantId, req.params.programmeId), programmeStateQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw createHttpError(404, `programme ${req.params.programmeId} not found`);
       throw err;
