@@ -4,6 +4,7 @@
  * groups of their own (the runner's child processes).
  */
 import fs from 'node:fs';
+import { round } from './stats';
 
 const TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux we run on
 
@@ -55,4 +56,9 @@ export async function cpuDuring<T>(groups: Record<string, number>, work: () => P
   const result = await work();
   const after = cpuSeconds(groups);
   return { result, cpu: Object.fromEntries(Object.keys(groups).map((k) => [k, after[k] - before[k]])) };
+}
+
+/** CPU milliseconds per unit of work (a flow, an approval) for each group, from the seconds cpuDuring measured. */
+export function cpuMsPer(cpu: Record<string, number>, units: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v * 1000) / units, 1)]));
 }

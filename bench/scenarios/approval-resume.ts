@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import type { BenchContext } from '../lib/context';
 import { platformResult, pool, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
-import { cpuDuring } from '../lib/cpu';
+import { cpuDuring, cpuMsPer } from '../lib/cpu';
 import { atFixedRate } from '../lib/open-loop';
 import { elapsedMs, round, summarize } from '../lib/stats';
 import { rawApproveUpdate } from '../raw/workflows';
@@ -80,29 +80,25 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
   const rawParkS = elapsedMs(rawParkStarted) / 1000;
   const rawWorkerRssMb = rssMb(ctx.processes().rawWorker);
 
-  const { result: platformLatencies, cpu: platformCpu } = await cpuDuring(ctx.processes(), async () => {
-    const latencies = await atFixedRate(platformIds.length, APPROVALS_PER_SECOND, async (i) => {
-      const t = process.hrtime.bigint();
-      const res = await ctx.api.request('POST', `/flows/${platformIds[i]}/approve`, {});
-      if (res.status !== 202) throw new Error(`approve ${platformIds[i]}: ${res.status} ${JSON.stringify(res.body)}`);
-      return elapsedMs(t);
-    });
-    await until('resumed platform flows to finish', parkTimeoutMs, async () => (await running(ctx, platformQuery)) === 0);
-    return latencies;
-  });
-
-  const { result: rawLatencies, cpu: rawCpu } = await cpuDuring(ctx.processes(), async () => {
-    const latencies = await atFixedRate(rawIds.length, APPROVALS_PER_SECOND, async (i) => {
-      const t = process.hrtime.bigint();
-      await ctx.rawClient.workflow.getHandle(rawIds[i]).executeUpdate(rawApproveUpdate);
-      return elapsedMs(t);
-    });
-    await until('resumed raw flows to finish', parkTimeoutMs, async () => (await running(ctx, rawQuery)) === 0);
-    return latencies;
-  });
   // CPU per approval by process, from approving the first flow to the last flow's close: where the time goes.
-  const perApproval = (cpu: Record<string, number>) => Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v * 1000) / n, 1)]));
-  const cpuMsPerApproval = { platform: perApproval(platformCpu), raw: perApproval(rawCpu) };
+  const approveAll = (ids: string[], query: string, approve: (flowId: string) => Promise<void>) =>
+    cpuDuring(ctx.processes(), async () => {
+      const latencies = await atFixedRate(ids.length, APPROVALS_PER_SECOND, async (i) => {
+        const t = process.hrtime.bigint();
+        await approve(ids[i]);
+        return elapsedMs(t);
+      });
+      await until(`resumed flows (${query}) to finish`, parkTimeoutMs, async () => (await running(ctx, query)) === 0);
+      return latencies;
+    });
+  const { result: platformLatencies, cpu: platformCpu } = await approveAll(platformIds, platformQuery, async (flowId) => {
+    const res = await ctx.api.request('POST', `/flows/${flowId}/approve`, {});
+    if (res.status !== 202) throw new Error(`approve ${flowId}: ${res.status} ${JSON.stringify(res.body)}`);
+  });
+  const { result: rawLatencies, cpu: rawCpu } = await approveAll(rawIds, rawQuery, async (flowId) => {
+    await ctx.rawClient.workflow.getHandle(flowId).executeUpdate(rawApproveUpdate);
+  });
+  const cpuMsPerApproval = { platform: cpuMsPer(platformCpu, n), raw: cpuMsPer(rawCpu, n) };
   console.log(`  CPU ms per approval — platform ${JSON.stringify(cpuMsPerApproval.platform)}; raw ${JSON.stringify(cpuMsPerApproval.raw)}`);
 
   const platform = summarize(platformLatencies);

@@ -7,7 +7,7 @@
 import type { BenchContext } from '../lib/context';
 import { PLATFORM_PHASES, platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
-import { cpuDuring } from '../lib/cpu';
+import { cpuDuring, cpuMsPer } from '../lib/cpu';
 import { round } from '../lib/stats';
 
 const CONCURRENCY = 64;
@@ -38,7 +38,7 @@ async function sustained(ctx: BenchContext, warmUpSeconds: number, seconds: numb
       }),
     ),
   );
-  return { perSecond: inWindow / seconds, cpuMsPerFlow: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v * 1000) / total, 1)])) };
+  return { perSecond: inWindow / seconds, cpuMsPerFlow: cpuMsPer(cpu, total) };
 }
 
 export async function throughput(ctx: BenchContext): Promise<ScenarioResult> {
