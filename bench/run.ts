@@ -8,6 +8,7 @@
  *   npm run bench -- --only 4 --gate-flows 2000   # scenario 4 with fewer parked flows (10,000 by default)
  *   npm run bench -- --only 3 --cpu-prof prof     # also V8 CPU profiles of the gateway and workers, into prof/
  *   npm run bench -- --only 4 --logs logs         # keep the gateway's and workers' logs in logs/
+ *   npm run bench -- --only 4 --logs logs --node-arg=--trace-gc   # Node flags for the gateway and workers
  */
 import { parseArgs } from 'node:util';
 import { createContext, type BenchContext } from './lib/context';
@@ -30,13 +31,13 @@ const SCENARIOS: { id: number; run: (ctx: BenchContext) => Promise<ScenarioResul
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
 
   const gateFlows = values['gate-flows'] ? Number(values['gate-flows']) : null;
-  const ctx = await createContext({ quick: values.quick, gateFlows, cpuProfileDir: values['cpu-prof'] ?? null, logDir: values.logs ?? null });
+  const ctx = await createContext({ quick: values.quick, gateFlows, cpuProfileDir: values['cpu-prof'] ?? null, logDir: values.logs ?? null, nodeArgs: values['node-arg'] ?? [] });
   const results: ScenarioResult[] = [];
   try {
     for (const scenario of SCENARIOS.filter((s) => only.includes(s.id))) {

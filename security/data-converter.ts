@@ -9,7 +9,7 @@ export const MISSING_KEYS_MESSAGE =
   'MFO_PAYLOAD_KEYS is required: a key ring "<id>:<base64 32-byte key>[,<older id>:<key>...]" (the first key encrypts; ' +
   'older ones still decrypt). Generate one with `npx tsx scripts/payload-key.ts <id>`.';
 
-/** Also passed to bundleWorkflowCode when a bundle is built ahead of time. */
+/** Also bundled into the workflow code (workers/workflow-bundle.ts): workflows convert failures in the sandbox. */
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
 export function flowDataConverter(keyRingSpec: string): DataConverter {

@@ -15,6 +15,7 @@ import { FLOW_CATALOG } from '../workflows/catalog';
 import { agentTaskQueue } from '../workflows/start-options';
 import { flowDataConverter } from '../security/data-converter';
 import { workflowCacheOptions } from './workflow-cache';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
 
 export interface FlowWorkerOptions {
   config: Config;
@@ -46,9 +47,10 @@ export function agentProviderFor(config: Config, db: Database, logger: Logger): 
 
 export async function createFlowWorker(options: FlowWorkerOptions): Promise<FlowWorkers> {
   const { config, connection, db, logger } = options;
-  const workflowSource: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'> = options.workflowBundlePath
+  // Bundled at start-up like ahead of time (workflow-bundle.ts); the data converter names the failure converter.
+  const workflowSource: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'bundlerOptions'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
-    : { workflowsPath: require.resolve('../workflows') };
+    : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } };
   const agents = agentProviderFor(config, db, logger);
   const activities = createPhaseActivities({
     db,

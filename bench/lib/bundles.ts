@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
+import { PLATFORM_BUNDLE_OPTIONS } from '../../workers/workflow-bundle';
 
 export interface Bundles {
-  /** The platform's workflows (the phase engine), with the failure converter that encrypts failures. */
+  /** The platform's workflows (the phase engine), bundled as the workers bundle them (workers/workflow-bundle.ts). */
   platform: string;
   /** The raw baseline (bench/raw/workflows.ts), default converters. */
   raw: string;
@@ -14,7 +14,7 @@ export interface Bundles {
 const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
 
 export async function buildBundles(dir: string): Promise<Bundles> {
-  const platform = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quiet });
+  const platform = await bundleWorkflowCode({ ...PLATFORM_BUNDLE_OPTIONS, logger: quiet });
   const raw = await bundleWorkflowCode({ workflowsPath: require.resolve('../raw/workflows'), logger: quiet });
   const bundles = { platform: path.join(dir, 'platform-workflows.js'), raw: path.join(dir, 'raw-workflows.js') };
   fs.writeFileSync(bundles.platform, platform.code);

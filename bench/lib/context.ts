@@ -72,6 +72,8 @@ export interface ContextOptions {
   cpuProfileDir: string | null;
   /** Append each service's log here (--logs DIR): gateway.log, and <task queue>.log per worker; otherwise discarded. */
   logDir: string | null;
+  /** Extra Node flags for the gateway and worker processes (--node-arg, repeatable), e.g. --trace-gc. */
+  nodeArgs: string[];
 }
 
 /** Cache beyond scenario 4's parked flows: its predecessor flow, and flows other scenarios leave open. */
@@ -98,7 +100,8 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
   const rawClient = new Client({ connection });
   const db = await openDatabase({ databaseUrl: env.databaseUrl, pgliteDir: 'memory://', poolSize: 2 });
 
-  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`] : [];
+  const profileArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`] : [];
+  const nodeArgs = [...profileArgs, ...options.nodeArgs];
   if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
   const logFile = (role: string) => (options.logDir ? path.join(options.logDir, `${role}.log`) : undefined);
   const startWorker: BenchContext['startWorker'] = async (entry, service, workerOptions = {}) => {

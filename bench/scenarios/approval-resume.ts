@@ -6,7 +6,8 @@
  * on the decision. The platform parks Assessment flows, whose gate (strategy_recommendation) follows the last
  * phase, so what is timed is the resume itself rather than the phases resumed flows would run next; the baseline
  * gates after its sixth phase likewise. Both sides' workers cache every parked flow (see BenchContext.gateFlows).
- * Each side's flows finish before the other side is measured.
+ * Each side's flows finish before the other side is measured. For the slowest and the median 1 % of approvals, the
+ * flows' histories tell where the time went (lib/update-timeline.ts).
  */
 import fs from 'node:fs';
 import type { BenchContext } from '../lib/context';
@@ -16,6 +17,7 @@ import { cpuDuring, cpuMsPer } from '../lib/cpu';
 import { atFixedRate } from '../lib/open-loop';
 import { elapsedMs, round, summarize } from '../lib/stats';
 import { rawApproveUpdate } from '../raw/workflows';
+import { approvalTimelines, type ApprovalTiming } from '../lib/update-timeline';
 
 const STARTERS = 32;
 const APPROVALS_PER_SECOND = 20;
@@ -81,28 +83,34 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
   const rawWorkerRssMb = rssMb(ctx.processes().rawWorker);
 
   // CPU per approval by process, from approving the first flow to the last flow's close: where the time goes.
+  // Each approval's send time and latency, by flow, so the slow ones can be looked up in their flows' histories.
   const approveAll = (ids: string[], query: string, approve: (flowId: string) => Promise<void>) =>
     cpuDuring(ctx.processes(), async () => {
+      const timings: ApprovalTiming[] = new Array(ids.length);
       const latencies = await atFixedRate(ids.length, APPROVALS_PER_SECOND, async (i) => {
+        const sentAtMs = Date.now();
         const t = process.hrtime.bigint();
         await approve(ids[i]);
-        return elapsedMs(t);
+        timings[i] = { sentAtMs, latencyMs: elapsedMs(t) };
+        return timings[i].latencyMs;
       });
       await until(`resumed flows (${query}) to finish`, parkTimeoutMs, async () => (await running(ctx, query)) === 0);
-      return latencies;
+      return { latencies, timelines: await approvalTimelines(ctx.rawClient, ids, timings) };
     });
-  const { result: platformLatencies, cpu: platformCpu } = await approveAll(platformIds, platformQuery, async (flowId) => {
+  const { result: platformApprovals, cpu: platformCpu } = await approveAll(platformIds, platformQuery, async (flowId) => {
     const res = await ctx.api.request('POST', `/flows/${flowId}/approve`, {});
     if (res.status !== 202) throw new Error(`approve ${flowId}: ${res.status} ${JSON.stringify(res.body)}`);
   });
-  const { result: rawLatencies, cpu: rawCpu } = await approveAll(rawIds, rawQuery, async (flowId) => {
+  const { result: rawApprovals, cpu: rawCpu } = await approveAll(rawIds, rawQuery, async (flowId) => {
     await ctx.rawClient.workflow.getHandle(flowId).executeUpdate(rawApproveUpdate);
   });
   const cpuMsPerApproval = { platform: cpuMsPer(platformCpu, n), raw: cpuMsPer(rawCpu, n) };
   console.log(`  CPU ms per approval — platform ${JSON.stringify(cpuMsPerApproval.platform)}; raw ${JSON.stringify(cpuMsPerApproval.raw)}`);
+  const timelines = { platform: platformApprovals.timelines, raw: rawApprovals.timelines };
+  console.log(`  where approvals waited (mean ms) — platform ${JSON.stringify(timelines.platform)}; raw ${JSON.stringify(timelines.raw)}`);
 
-  const platform = summarize(platformLatencies);
-  const raw = summarize(rawLatencies);
+  const platform = summarize(platformApprovals.latencies);
+  const raw = summarize(rawApprovals.latencies);
   return {
     id: 4,
     name: `${n} flows parked at a gate, then approved at ${APPROVALS_PER_SECOND}/s`,
@@ -113,6 +121,6 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
       { metric: `time to park ${n} flows`, unit: 's', platform: round(platformParkS, 1), raw: round(rawParkS, 1), goal: '', met: null },
       { metric: `worker RSS with ${n} flows parked`, unit: 'MB', platform: platformWorkerRssMb, raw: rawWorkerRssMb, goal: '', met: null },
     ],
-    details: { flows: n, starters: STARTERS, approvalsPerSecond: APPROVALS_PER_SECOND, platformParkRetries: parkRetries, cpuMsPerApproval, platform, raw },
+    details: { flows: n, starters: STARTERS, approvalsPerSecond: APPROVALS_PER_SECOND, platformParkRetries: parkRetries, cpuMsPerApproval, timelines, platform, raw },
   };
 }

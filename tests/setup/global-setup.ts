@@ -12,7 +12,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { openDatabase } from '../../db';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
-import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
+import { PLATFORM_BUNDLE_OPTIONS } from '../../workers/workflow-bundle';
 import type { TestEnvironment } from './env';
 
 export async function freePort(): Promise<number> {
@@ -57,11 +57,7 @@ export default async function globalSetup(): Promise<void> {
   const server = await startTestDevServer(requireTemporalCli(), tempDir);
   globalThis.__MFO_DEV_SERVER__ = server;
 
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: quietLogger,
-  });
+  const bundle = await bundleWorkflowCode({ ...PLATFORM_BUNDLE_OPTIONS, logger: quietLogger });
   const workflowBundlePath = path.join(tempDir, 'workflow-bundle.js');
   fs.writeFileSync(workflowBundlePath, bundle.code);
 
