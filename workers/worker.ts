@@ -4,6 +4,7 @@
  * tries each agent phase on the flow queue first). The provider's request quota is kept per request, for the
  * whole fleet, in PostgreSQL (activities/agents/request-quota.ts), so the agent queue itself needs no rate limit.
  */
+import v8 from 'node:v8';
 import { NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import { llmConfigured, type Config } from '../config';
 import type { Logger } from '../config/logger';
@@ -14,7 +15,7 @@ import { createPhaseActivities } from '../activities/phases';
 import { FLOW_CATALOG } from '../workflows/catalog';
 import { agentTaskQueue } from '../workflows/start-options';
 import { flowDataConverter } from '../security/data-converter';
-import { workflowCacheOptions } from './workflow-cache';
+import { cacheHeapWarning, workflowCacheOptions } from './workflow-cache';
 import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
 
 export interface FlowWorkerOptions {
@@ -51,6 +52,9 @@ export async function createFlowWorker(options: FlowWorkerOptions): Promise<Flow
   const workflowSource: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'bundlerOptions'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
     : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } };
+  // Workflow threads have this process's heap limit.
+  const cacheWarning = cacheHeapWarning(config.MFO_MAX_CACHED_WORKFLOWS, v8.getHeapStatistics().heap_size_limit);
+  if (cacheWarning) logger.warn({ maxCachedWorkflows: config.MFO_MAX_CACHED_WORKFLOWS }, cacheWarning);
   const agents = agentProviderFor(config, db, logger);
   const activities = createPhaseActivities({
     db,

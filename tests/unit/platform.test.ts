@@ -4,6 +4,7 @@ import path from 'node:path';
 import { mappingChangesFromFeedback } from '../../activities/agents/discovery-agents';
 import { loadConfig } from '../../config';
 import { findTemporalCli, MISSING_CLI_MESSAGE, requireTemporalCli } from '../../scripts/temporal-cli';
+import { cacheHeapWarning, CACHED_FLOW_HEAP_BYTES } from '../../workers/workflow-cache';
 
 describe('configuration', () => {
   test('defaults are complete', () => {
@@ -24,6 +25,19 @@ describe('configuration', () => {
     expect(loadConfig({ MFO_MAX_CACHED_WORKFLOWS: '12000' }).MFO_MAX_CACHED_WORKFLOWS).toBe(12_000);
     expect(() => loadConfig({ MFO_MAX_CACHED_WORKFLOWS: '1' })).toThrow(/MFO_MAX_CACHED_WORKFLOWS: must be 0 \(no cache\) or at least 2/);
     expect(() => loadConfig({ MFO_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(/MFO_MAX_CACHED_WORKFLOWS/);
+  });
+
+  test('a workflow cache that would fill the heap when full is warned about, with the remedy', () => {
+    const heap = 4096 * 2 ** 20;
+    const fits = Math.floor((heap * 0.75) / CACHED_FLOW_HEAP_BYTES);
+    expect(cacheHeapWarning(undefined, heap)).toBeNull(); // the SDK's default is sized from the heap
+    expect(cacheHeapWarning(10_000, heap)).toBeNull();
+    expect(cacheHeapWarning(fits, heap)).toBeNull();
+    const warning = cacheHeapWarning(fits + 1, heap);
+    expect(warning).toContain(`MFO_MAX_CACHED_WORKFLOWS=${fits + 1}`);
+    expect(warning).toContain('of its 4,096 MB limit');
+    expect(warning).toContain('--max-old-space-size');
+    expect(cacheHeapWarning(100_000, heap)).toMatch(/needs about 9,766 MB/);
   });
 });
 
