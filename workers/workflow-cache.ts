@@ -11,7 +11,8 @@ export function workflowCacheOptions(config: Config): Pick<WorkerOptions, 'maxCa
 }
 
 /**
- * Heap one cached flow takes on the workflow thread, for sizing. A parked Assessment flow took about 90 KB in the
+ * Heap one cached flow takes on the workflow thread, for sizing. A parked Assessment flow took 63 KB (90 KB before
+ * the modules were preloaded) in the
  * benchmark (BENCHMARKS.md, "What the slow approvals waited for"); flows with more phases or state take more.
  */
 export const CACHED_FLOW_HEAP_BYTES = 100 * 1024;
