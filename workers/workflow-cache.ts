@@ -11,9 +11,8 @@ export function workflowCacheOptions(config: Config): Pick<WorkerOptions, 'maxCa
 }
 
 /**
- * Heap one cached flow takes on the workflow thread, for sizing. A parked Assessment flow took 63 KB (90 KB before
- * the modules were preloaded) in the
- * benchmark (BENCHMARKS.md, "What the slow approvals waited for"); flows with more phases or state take more.
+ * Heap one cached flow takes on the workflow thread, for sizing. A parked Assessment flow took 63 KB in the
+ * benchmark (90 KB before the modules were preloaded; BENCHMARKS.md); flows with more phases or state take more.
  */
 export const CACHED_FLOW_HEAP_BYTES = 100 * 1024;
 /** The share of the heap a full cache may take: the thread also needs room for the work of each task and for GC. */
