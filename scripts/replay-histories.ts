@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { PROJECT_ROOT } from './temporal-cli';
 import { flowDataConverter } from '../security/data-converter';
-import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../workers/workflow-bundle';
+import { PLATFORM_WORKFLOWS_SOURCE } from '../workers/workflow-bundle';
 import { TEST_PAYLOAD_KEYS } from '../tests/setup/env';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
   // Histories are encrypted with the test key ring they were recorded with (tests/setup/env.ts).
   const dataConverter = flowDataConverter(process.env.MFO_PAYLOAD_KEYS ?? TEST_PAYLOAD_KEYS);
-  const source = bundlePath ? { workflowBundle: { codePath: bundlePath }, dataConverter } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES }, dataConverter };
+  const source = bundlePath ? { workflowBundle: { codePath: bundlePath }, dataConverter } : { ...PLATFORM_WORKFLOWS_SOURCE, dataConverter };
   let failed = 0;
   for await (const result of Worker.runReplayHistories(source, histories)) {
     if (result.error) failed++;

@@ -16,7 +16,7 @@ import { FLOW_CATALOG } from '../workflows/catalog';
 import { agentTaskQueue } from '../workflows/start-options';
 import { flowDataConverter } from '../security/data-converter';
 import { cacheHeapWarning, workflowCacheOptions } from './workflow-cache';
-import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './workflow-bundle';
+import { PLATFORM_WORKFLOWS_SOURCE } from './workflow-bundle';
 
 export interface FlowWorkerOptions {
   config: Config;
@@ -48,10 +48,10 @@ export function agentProviderFor(config: Config, db: Database, logger: Logger): 
 
 export async function createFlowWorker(options: FlowWorkerOptions): Promise<FlowWorkers> {
   const { config, connection, db, logger } = options;
-  // Bundled at start-up like ahead of time (workflow-bundle.ts); the data converter names the failure converter.
+  // Bundled at start-up with the same options as a prebuilt bundle (workflow-bundle.ts).
   const workflowSource: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'bundlerOptions'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
-    : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } };
+    : PLATFORM_WORKFLOWS_SOURCE;
   // Workflow threads have this process's heap limit.
   const cacheWarning = cacheHeapWarning(config.MFO_MAX_CACHED_WORKFLOWS, v8.getHeapStatistics().heap_size_limit);
   if (cacheWarning) logger.warn({ maxCachedWorkflows: config.MFO_MAX_CACHED_WORKFLOWS }, cacheWarning);

@@ -23,6 +23,9 @@ export const PRELOADED_WORKFLOW_MODULES = [
   FAILURE_CONVERTER_PATH,
 ];
 
+/** A Worker's workflow source when it bundles the platform's workflows itself (the data converter names the failure converter). */
+export const PLATFORM_WORKFLOWS_SOURCE = { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } };
+
 /** bundleWorkflowCode's options for the platform's workflows (add a logger as the caller wishes). */
 export const PLATFORM_BUNDLE_OPTIONS: Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'preloadModules'> = {
   workflowsPath: WORKFLOWS_PATH,

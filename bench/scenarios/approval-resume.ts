@@ -16,8 +16,8 @@ import type { ScenarioResult } from '../lib/report';
 import { cpuDuring, cpuMsPer } from '../lib/cpu';
 import { atFixedRate } from '../lib/open-loop';
 import { elapsedMs, round, summarize } from '../lib/stats';
-import { rawApproveUpdate } from '../raw/workflows';
 import { approvalTimelines, type ApprovalTiming } from '../lib/update-timeline';
+import { rawApproveUpdate } from '../raw/workflows';
 
 const STARTERS = 32;
 const APPROVALS_PER_SECOND = 20;
