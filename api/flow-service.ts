@@ -11,6 +11,7 @@ import {
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import createHttpError from 'http-errors';
 import { FLOW_CATALOG, isFlowType, type FlowType } from '../workflows/catalog';
 import {
@@ -94,10 +95,6 @@ export class FlowService {
       if (state.tenantId !== tenantId) throw notFound(flowId);
       return state;
     } catch (err) {
-      // A query is answered by a worker: with none polling, the flow is intact but cannot be read right now.
-      if (err instanceof ServiceError && !(err instanceof WorkflowNotFoundError)) {
-        throw createHttpError(503, `flow ${flowId} cannot be queried right now (${err.message}): is a worker running?`);
-      }
       throw translate(err, flowId);
     }
   }
@@ -141,10 +138,9 @@ export class FlowService {
 }
 
 const UPDATE_ATTEMPTS = 5;
-const GRPC_FAILED_PRECONDITION = 9;
 
 function isTransientUpdateFailure(err: unknown): boolean {
-  return err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === GRPC_FAILED_PRECONDITION;
+  return err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === GrpcStatus.FAILED_PRECONDITION;
 }
 
 function notFound(flowId: string) {

@@ -104,6 +104,7 @@ export function openApiDocument(serverUrl = '/api/v1') {
           404: { description: "Not found (or another tenant's)", content: { 'application/problem+json': { schema: problem } } },
           ...(op.success === 202 ? { 409: { description: 'Illegal transition, with the reason', content: { 'application/problem+json': { schema: problem } } } } : {}),
           429: { description: 'Rate limit for this key exceeded' },
+          503: { description: 'Temporal, or a worker for a read, cannot answer right now; nothing was changed. Retry-After says when to try again', content: { 'application/problem+json': { schema: problem } } },
         },
       };
     }

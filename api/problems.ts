@@ -4,6 +4,8 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import createHttpError, { isHttpError } from 'http-errors';
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { ZodError } from 'zod';
 import type { Logger } from '../config/logger';
 
@@ -37,9 +39,15 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       detail = 'Invalid request';
     } else if (isHttpError(err)) {
       status = err.status;
-      // Body-parser errors are http-errors too; their messages are safe, 5xx messages are not shown.
-      detail = status < 500 ? err.message : detail;
+      // Body-parser errors are http-errors too. 4xx messages are safe to show; a 5xx message only when it was
+      // written for the caller (`expose`), e.g. what to do while no worker is polling.
+      detail = err.expose ? err.message : detail;
       issues = (err as { issues?: ProblemIssue[] }).issues;
+      if (err.headers) res.set(err.headers);
+    } else if (temporalUnreachable(err)) {
+      status = 503;
+      detail = 'Temporal is not reachable right now; nothing was changed, retry shortly';
+      res.set('retry-after', '5');
     } else if (err instanceof URIError) {
       // The router could not percent-decode a path segment.
       status = 400;
@@ -55,4 +63,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       .type('application/problem+json')
       .json({ type: 'about:blank', title: createHttpError(status).message, status, detail, ...(issues ? { issues } : {}) });
   };
+}
+
+/** The gateway could not reach the Temporal frontend (down, restarting, or too slow to answer). */
+function temporalUnreachable(err: unknown): boolean {
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(grpc) && (grpc.code === GrpcStatus.UNAVAILABLE || grpc.code === GrpcStatus.DEADLINE_EXCEEDED);
 }

@@ -1,11 +1,14 @@
 /**
  * Hardening: malformed bodies, ids and headers on every route never produce a 5xx or a stack trace; security
- * headers are set; oversized bodies are refused; each key is rate limited.
+ * headers are set; oversized bodies are refused; each key is rate limited; a missing worker or an unreachable
+ * Temporal is a 503 that says which and what to do.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { CONTROL_ACTIONS } from '../../api/schemas';
 import { createLogger } from '../../config/logger';
@@ -152,6 +155,43 @@ test('each key is rate limited per gateway instance', async () => {
     expect((await limited.api('GET', '/flow-types', { tenant, actor: 'calm' })).status).toBe(200);
   } finally {
     await limited.stop();
+  }
+});
+
+test('with no worker polling, reading an open flow or programme is a 503 naming the task queue; with Temporal unreachable, a 503 saying so', async () => {
+  const idle = await startPlatform({ worker: false });
+  try {
+    const csv = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cmdb.csv'), 'utf8');
+    const importId = (await idle.api('POST', '/imports?filename=cmdb.csv', { raw: csv, tenant })).body.id;
+    const flow = await idle.api('POST', '/flows', { tenant, body: { flowType: 'discovery', input: { importId } } });
+    const programme = await idle.api('POST', '/programmes', { tenant, body: { importId } });
+    expect([flow.status, programme.status]).toEqual([201, 201]);
+    for (const url of [`/flows/${flow.body.flowId}`, `/programmes/${programme.body.programmeId}`]) {
+      const res = await fetch(`${idle.baseUrl}/api/v1${url}`, { headers: { authorization: `Bearer ${await idle.keyFor(tenant, 'tester', 'operator')}` } });
+      const problem = (await res.json()) as { detail: string };
+      expect({ url, status: res.status, retryAfter: res.headers.get('retry-after') }).toEqual({ url, status: 503, retryAfter: '5' });
+      expect(problem.detail).toContain(`is intact but cannot be read right now: no worker is polling its task queue ${idle.config.TEMPORAL_TASK_QUEUE}`);
+    }
+    // Neither may run when a later worker polls this queue.
+    for (const id of [flow.body.flowId, programme.body.programmeId]) await idle.client.workflow.getHandle(id).terminate('test done');
+  } finally {
+    await idle.stop();
+  }
+
+  // The same gateway over a Temporal that refuses connections (no client retries, so the answer comes at once).
+  const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', interceptors: [] }) });
+  const config = platform.config;
+  const app = createApp({ config, client: unreachable, db: platform.db.db, logger: createLogger(config, 'test'), codec: AesGcmPayloadCodec.fromSpec(config.MFO_PAYLOAD_KEYS!) });
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/flows/${flowId}`, { headers: { authorization: `Bearer ${await keyOf()}` } });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { detail: string }).detail).toBe('Temporal is not reachable right now; nothing was changed, retry shortly');
+  } finally {
+    server.close();
+    await unreachable.connection.close();
   }
 });
 
