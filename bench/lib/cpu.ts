@@ -58,6 +58,47 @@ export async function cpuDuring<T>(groups: Record<string, number>, work: () => P
   return { result, cpu: Object.fromEntries(Object.keys(groups).map((k) => [k, after[k] - before[k]])) };
 }
 
+/**
+ * CPU seconds used so far by each thread of a process, keyed `main` (the thread whose id is the pid) or
+ * `<name> +<tid - pid>`: Node leaves its own threads (V8's platform workers, which do the parallel and concurrent
+ * GC; libuv's pool; worker_threads such as the SDK's workflow thread) all named `node`, so the offset, which
+ * follows creation order, tells them apart; the SDK core's Rust threads carry their own names.
+ */
+export function threadCpuSeconds(pid: number): Record<string, number> {
+  const threads: Record<string, number> = {};
+  let tids: string[];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const text = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      const key = Number(tid) === pid ? 'main' : `${name} +${Number(tid) - pid}`;
+      threads[key] = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return threads;
+}
+
+/** Measures CPU seconds each thread of each named process spends while `work` runs (threads that ended are lost). */
+export async function threadCpuDuring<T>(processes: Record<string, number>, work: () => Promise<T>): Promise<{ result: T; threads: Record<string, Record<string, number>> }> {
+  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, threadCpuSeconds(pid)]));
+  const result = await work();
+  const threads = Object.fromEntries(
+    Object.entries(processes).map(([name, pid]) => {
+      const after = threadCpuSeconds(pid);
+      return [name, Object.fromEntries(Object.entries(after).map(([thread, s]) => [thread, s - (before[name][thread] ?? 0)]))];
+    }),
+  );
+  return { result, threads };
+}
+
 /** CPU milliseconds per unit of work (a flow, an approval) for each group, from the seconds cpuDuring measured. */
 export function cpuMsPer(cpu: Record<string, number>, units: number): Record<string, number> {
   return Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v * 1000) / units, 1)]));

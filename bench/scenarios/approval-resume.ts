@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import type { BenchContext } from '../lib/context';
 import { platformResult, pool, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
-import { cpuDuring, cpuMsPer } from '../lib/cpu';
+import { cpuDuring, cpuMsPer, threadCpuDuring } from '../lib/cpu';
 import { atFixedRate } from '../lib/open-loop';
 import { elapsedMs, round, summarize } from '../lib/stats';
 import { approvalTimelines, type ApprovalTiming } from '../lib/update-timeline';
@@ -84,8 +84,10 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
 
   // CPU per approval by process, from approving the first flow to the last flow's close: where the time goes.
   // Each approval's send time and latency, by flow, so the slow ones can be looked up in their flows' histories.
+  // The workers' CPU also by thread: the worker's share grows with the flows it caches, and this says in which thread.
+  const workers = () => ({ platformWorker: ctx.processes().platformWorker, rawWorker: ctx.processes().rawWorker });
   const approveAll = (ids: string[], query: string, approve: (flowId: string) => Promise<void>) =>
-    cpuDuring(ctx.processes(), async () => {
+    threadCpuDuring(workers(), () => cpuDuring(ctx.processes(), async () => {
       const timings: ApprovalTiming[] = new Array(ids.length);
       const latencies = await atFixedRate(ids.length, APPROVALS_PER_SECOND, async (i) => {
         const sentAtMs = Date.now();
@@ -96,16 +98,27 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
       });
       await until(`resumed flows (${query}) to finish`, parkTimeoutMs, async () => (await running(ctx, query)) === 0);
       return { latencies, timelines: await approvalTimelines(ctx.rawClient, ids, timings) };
-    });
-  const { result: platformApprovals, cpu: platformCpu } = await approveAll(platformIds, platformQuery, async (flowId) => {
+    }));
+  const {
+    result: { result: platformApprovals, cpu: platformCpu },
+    threads: platformThreads,
+  } = await approveAll(platformIds, platformQuery, async (flowId) => {
     const res = await ctx.api.request('POST', `/flows/${flowId}/approve`, {});
     if (res.status !== 202) throw new Error(`approve ${flowId}: ${res.status} ${JSON.stringify(res.body)}`);
   });
-  const { result: rawApprovals, cpu: rawCpu } = await approveAll(rawIds, rawQuery, async (flowId) => {
+  const {
+    result: { result: rawApprovals, cpu: rawCpu },
+    threads: rawThreads,
+  } = await approveAll(rawIds, rawQuery, async (flowId) => {
     await ctx.rawClient.workflow.getHandle(flowId).executeUpdate(rawApproveUpdate);
   });
   const cpuMsPerApproval = { platform: cpuMsPer(platformCpu, n), raw: cpuMsPer(rawCpu, n) };
   console.log(`  CPU ms per approval — platform ${JSON.stringify(cpuMsPerApproval.platform)}; raw ${JSON.stringify(cpuMsPerApproval.raw)}`);
+  // Each side's own worker, thread by thread, leaving out threads under 0.1 ms per approval.
+  const busyThreads = (threads: Record<string, number>) =>
+    Object.fromEntries(Object.entries(cpuMsPer(threads, n)).filter(([, ms]) => ms >= 0.1).sort(([, a], [, b]) => b - a));
+  const workerThreadMsPerApproval = { platform: busyThreads(platformThreads.platformWorker), raw: busyThreads(rawThreads.rawWorker) };
+  console.log(`  worker CPU ms per approval by thread — platform ${JSON.stringify(workerThreadMsPerApproval.platform)}; raw ${JSON.stringify(workerThreadMsPerApproval.raw)}`);
   const timelines = { platform: platformApprovals.timelines, raw: rawApprovals.timelines };
   console.log(`  where approvals waited (mean ms) — platform ${JSON.stringify(timelines.platform)}; raw ${JSON.stringify(timelines.raw)}`);
 
@@ -121,6 +134,6 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
       { metric: `time to park ${n} flows`, unit: 's', platform: round(platformParkS, 1), raw: round(rawParkS, 1), goal: '', met: null },
       { metric: `worker RSS with ${n} flows parked`, unit: 'MB', platform: platformWorkerRssMb, raw: rawWorkerRssMb, goal: '', met: null },
     ],
-    details: { flows: n, starters: STARTERS, approvalsPerSecond: APPROVALS_PER_SECOND, platformParkRetries: parkRetries, cpuMsPerApproval, timelines, platform, raw },
+    details: { flows: n, starters: STARTERS, approvalsPerSecond: APPROVALS_PER_SECOND, platformParkRetries: parkRetries, cpuMsPerApproval, workerThreadMsPerApproval, timelines, platform, raw },
   };
 }
