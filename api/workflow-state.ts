@@ -23,9 +23,11 @@ export async function workflowState<T>(handle: WorkflowHandle, query: QueryDefin
     return await handle.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(query));
   } catch (err) {
     if (!(err instanceof ServiceError) || err instanceof WorkflowNotFoundError) throw err;
-    // The server answered describe, so the workflow is intact and nothing is lost: only a worker can read it.
+    // The server answered describe, so the workflow is intact and nothing is lost: only a worker can read it. The
+    // server's reason (a deadline, a workflow task in failed state) is in the gRPC error's details.
+    const reason = (err.cause as { details?: string } | undefined)?.details || err.message;
     const why = (await workerPolls(handle, taskQueue))
-      ? `the workers polling task queue ${taskQueue} did not answer its state query within ${QUERY_DEADLINE_MS / 1000} s (busy?)`
+      ? `the workers polling task queue ${taskQueue} did not answer its state query within ${QUERY_DEADLINE_MS / 1000} s (${reason})`
       : `no worker is polling its task queue ${taskQueue}; start one (npm run worker)`;
     throw createHttpError(503, `${handle.workflowId} is intact but cannot be read right now: ${why}. Retry shortly`, {
       expose: true,
