@@ -13,11 +13,14 @@ interface ProcStat {
   cpuTicks: number;
 }
 
+/** A /proc stat line: the command name (it may contain spaces and parentheses) and the fixed fields after it. */
+function parseStat(text: string): { name: string; fields: string[] } {
+  return { name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), fields: text.slice(text.lastIndexOf(')') + 2).split(' ') };
+}
+
 function readStat(pid: number): ProcStat | null {
   try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces and parentheses; fields after the last ')' are fixed.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const { fields } = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
     // utime + stime, plus cutime + cstime so children that exited (PostgreSQL backends) still count.
     return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) };
   } catch {
@@ -74,9 +77,7 @@ export function threadCpuSeconds(pid: number): Record<string, number> {
   }
   for (const tid of tids) {
     try {
-      const text = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      const { name, fields } = parseStat(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
       const key = Number(tid) === pid ? 'main' : `${name} +${Number(tid) - pid}`;
       threads[key] = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
     } catch {
