@@ -9,10 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SearchAttributeType } from '@temporalio/common';
 import { loadConfig } from '../../config';
+import { parse as parseYaml } from 'yaml';
 import { FLOW_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
-// js-yaml is present through jest (not a direct dependency) and ships no types; safeLoad resolves `<<` merge keys.
-const yaml = require('js-yaml') as { safeLoad(text: string): unknown };
 
 interface Service {
   image?: string;
@@ -27,7 +26,8 @@ interface Service {
 }
 
 const root = path.resolve(__dirname, '../..');
-const compose = yaml.safeLoad(fs.readFileSync(path.join(root, 'docker-compose.temporal.yml'), 'utf8')) as {
+// `merge` resolves the file's `<<` merge keys (YAML 1.1), as compose does.
+const compose = parseYaml(fs.readFileSync(path.join(root, 'docker-compose.temporal.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
 };
 const services = compose.services;
