@@ -9,6 +9,7 @@
  *   npm run bench -- --only 3 --cpu-prof prof     # also V8 CPU profiles of the gateway and workers, into prof/
  *   npm run bench -- --only 4 --logs logs         # keep the gateway's and workers' logs in logs/
  *   npm run bench -- --only 4 --logs logs --node-arg=--trace-gc   # Node flags for the gateway and workers
+ *   npm run bench -- --only 3 --temporal-address 127.0.0.1:7233 --count-pid temporal=PID   # against a given server
  */
 import { parseArgs } from 'node:util';
 import { createContext, type BenchContext } from './lib/context';
@@ -30,14 +31,29 @@ const SCENARIOS: { id: number; run: (ctx: BenchContext) => Promise<ScenarioResul
   { id: 6, run: agentThroughput },
 ];
 
+/** `role=PID` of --count-pid. */
+function countedPid(arg: string): [string, number] {
+  const match = /^([\w-]+)=(\d+)$/.exec(arg);
+  if (!match) throw new Error(`--count-pid wants role=PID (e.g. temporal=1234), got '${arg}'`);
+  return [match[1], Number(match[2])];
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'count-pid': { type: 'string', multiple: true } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
 
   const gateFlows = values['gate-flows'] ? Number(values['gate-flows']) : null;
-  const ctx = await createContext({ quick: values.quick, gateFlows, cpuProfileDir: values['cpu-prof'] ?? null, logDir: values.logs ?? null, nodeArgs: values['node-arg'] ?? [] });
+  const ctx = await createContext({
+    quick: values.quick,
+    gateFlows,
+    cpuProfileDir: values['cpu-prof'] ?? null,
+    logDir: values.logs ?? null,
+    nodeArgs: values['node-arg'] ?? [],
+    temporalAddress: values['temporal-address'] ?? null,
+    countedPids: Object.fromEntries((values['count-pid'] ?? []).map(countedPid)),
+  });
   const results: ScenarioResult[] = [];
   try {
     for (const scenario of SCENARIOS.filter((s) => only.includes(s.id))) {
@@ -55,7 +71,8 @@ async function main(): Promise<void> {
   } finally {
     await ctx.stop();
   }
-  const document = { machine: machine(), quick: values.quick, gateFlows: ctx.gateFlows, at: new Date().toISOString(), results };
+  const temporalServer = values['temporal-address'] ?? 'a fresh in-memory dev server';
+  const document = { machine: machine(), temporalServer, quick: values.quick, gateFlows: ctx.gateFlows, at: new Date().toISOString(), results };
   console.log();
   printTable(results);
   console.log();

@@ -74,6 +74,13 @@ export interface ContextOptions {
   logDir: string | null;
   /** Extra Node flags for the gateway and worker processes (--node-arg, repeatable), e.g. --trace-gc. */
   nodeArgs: string[];
+  /**
+   * A Temporal server to measure against instead of a fresh dev server (--temporal-address): e.g. one backed by
+   * PostgreSQL, as in docker-compose.temporal.yml. Its namespace must have the platform's search attributes.
+   */
+  temporalAddress: string | null;
+  /** Processes of that server on this machine whose CPU is counted, by role (--count-pid role=PID, repeatable). */
+  countedPids: Record<string, number>;
 }
 
 /** Cache beyond scenario 4's parked flows: its predecessor flow, and flows other scenarios leave open. */
@@ -81,7 +88,7 @@ const CACHE_HEADROOM = 1_000;
 
 export async function createContext(options: ContextOptions): Promise<BenchContext> {
   const gateFlows = options.gateFlows ?? (options.quick ? 300 : 10_000);
-  const env = await startEnvironment({ databaseUrl: process.env.DATABASE_URL });
+  const env = await startEnvironment({ temporalAddress: options.temporalAddress ?? undefined, databaseUrl: process.env.DATABASE_URL });
   const bundles = await buildBundles(env.tempDir);
   const payloadKeys = generateKeySpec('bench');
   const queues = { platform: 'bench-platform', raw: 'bench-raw' };
@@ -157,6 +164,7 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
     },
     processes: () => ({
       ...env.pids,
+      ...options.countedPids,
       gateway: gateway.child.pid!,
       platformWorker: platformWorker!.process.child.pid!,
       rawWorker: rawWorker.child.pid!,
