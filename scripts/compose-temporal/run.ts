@@ -19,6 +19,7 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -84,6 +85,17 @@ async function waitFor(check: () => boolean, what: string, timeoutMs: number): P
   }
 }
 
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, HOST);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { dir: { type: 'string' }, 'pg-port': { type: 'string', default: '55432' } } });
   if (!values.dir) throw new Error('--dir DIR is required: the PostgreSQL data and the server config go there');
@@ -98,6 +110,10 @@ async function main(): Promise<void> {
   if (!version) throw new Error(`the temporal service's image is not temporalio/server:<x.y.z>: ${temporal.image}`);
   const { bin, moduleDir } = buildServer(version);
   const cli = requireTemporalCli();
+
+  // The server listens on the compose file's ports (7233 and its internal ones); a health check would otherwise
+  // be answered by whatever holds 7233, e.g. the dev server of `npm start`.
+  if (await listening(7233)) throw new Error(`something already listens on ${HOST}:7233 (a dev server of npm start?): stop it first`);
 
   const children: ChildProcess[] = [];
   const pgDir = path.join(dir, 'pg');
@@ -141,7 +157,11 @@ async function main(): Promise<void> {
     children.push(server);
     const address = `${HOST}:7233`;
     console.log(`temporal-server ${version} starting (log: ${path.join(dir, 'temporal-server.log')})…`);
-    await waitFor(() => spawnSync(cli, ['operator', 'cluster', 'health', '--address', address], { encoding: 'utf8' }).stdout?.includes('SERVING') ?? false, 'the Temporal server', 120_000);
+    const serving = () => {
+      if (server.exitCode !== null) throw new Error(`temporal-server exited (${server.exitCode}); see ${path.join(dir, 'temporal-server.log')}`);
+      return spawnSync(cli, ['operator', 'cluster', 'health', '--address', address], { encoding: 'utf8' }).stdout?.includes('SERVING') ?? false;
+    };
+    await waitFor(serving, 'the Temporal server', 120_000);
 
     // The temporal-admin-tools job: the namespace and the search attributes.
     const adminJob = service(compose, 'temporal-admin-tools');

@@ -1,7 +1,8 @@
 /**
- * Starts what the integration tests need, once: a real Temporal dev server (the `temporal` CLI), a real
- * PostgreSQL (DATABASE_URL if given, else a throwaway cluster), migrations, and one workflow bundle that every
- * worker in the suite reuses. Anything missing fails the run with the fix in the message; nothing is skipped.
+ * Starts what the integration tests need, once: a real Temporal dev server (the `temporal` CLI; or the server at
+ * MFO_TEST_TEMPORAL_ADDRESS), a real PostgreSQL (DATABASE_URL if given, else a throwaway cluster), migrations, and
+ * one workflow bundle that every worker in the suite reuses. Anything missing fails the run with the fix in the
+ * message; nothing is skipped.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -54,14 +55,17 @@ export default async function globalSetup(): Promise<void> {
     await db.close();
   }
 
-  const server = await startTestDevServer(requireTemporalCli(), tempDir);
-  globalThis.__MFO_DEV_SERVER__ = server;
+  // MFO_TEST_TEMPORAL_ADDRESS runs the suite against a given server (e.g. `npm run compose:temporal`'s, on
+  // PostgreSQL); its `default` namespace must have the flows' search attributes. Otherwise a fresh dev server.
+  const givenAddress = process.env.MFO_TEST_TEMPORAL_ADDRESS;
+  const server = givenAddress ? null : await startTestDevServer(requireTemporalCli(), tempDir);
+  globalThis.__MFO_DEV_SERVER__ = server ?? undefined;
 
   const bundle = await bundleWorkflowCode({ ...PLATFORM_BUNDLE_OPTIONS, logger: quietLogger });
   const workflowBundlePath = path.join(tempDir, 'workflow-bundle.js');
   fs.writeFileSync(workflowBundlePath, bundle.code);
 
-  const env: TestEnvironment = { temporalAddress: server.address, databaseUrl, workflowBundlePath, tempDir };
+  const env: TestEnvironment = { temporalAddress: givenAddress ?? server!.address, databaseUrl, workflowBundlePath, tempDir };
   process.env.MFO_TEST_ENV = JSON.stringify(env);
 }
 
