@@ -1,8 +1,8 @@
 /**
  * The servers a benchmark run measures against: a fresh in-memory Temporal dev server (the real CLI) and
- * PostgreSQL (DATABASE_URL if set, otherwise a throwaway cluster), or those of an enclosing run
- * (TEMPORAL_ADDRESS), so a sub-benchmark in a child process shares them. Platform and raw baseline share them
- * too, so a ratio compares the two on the same server at the same time.
+ * PostgreSQL (DATABASE_URL if set, otherwise a throwaway cluster), or a Temporal server given by the caller: the
+ * bench's --temporal-address, or an enclosing run's TEMPORAL_ADDRESS, so a sub-benchmark in a child process shares
+ * it. Platform and raw baseline share them too, so a ratio compares the two on the same server at the same time.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
