@@ -29,6 +29,7 @@ interface ComposeService {
   image?: string;
   environment?: Record<string, string | number>;
   command?: string[];
+  volumes?: string[];
 }
 
 const COMPOSE_FILE = path.join(PROJECT_ROOT, 'docker-compose.temporal.yml');
@@ -56,6 +57,15 @@ function scriptOf(s: ComposeService): string {
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, what: string): void {
   const result = spawnSync(command, args, { env, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status ?? result.signal})`);
+}
+
+/** The host file bound to `containerPath` by one of the service's `./host:container[:ro]` volumes. */
+function boundFile(s: ComposeService, containerPath: string): string {
+  for (const volume of s.volumes ?? []) {
+    const [host, container] = volume.split(':');
+    if (container === containerPath && host.startsWith('.')) return path.resolve(path.dirname(COMPOSE_FILE), host);
+  }
+  throw new Error(`no volume of the service binds a file of this checkout to ${containerPath}`);
 }
 
 /** temporal-server, temporal-sql-tool and the template renderer for `version`, built once into .tools/. */
@@ -139,15 +149,14 @@ async function main(): Promise<void> {
     console.log('temporal-schema…');
     run('sh', ['-c', schemaScript], { PATH: `${toolDir}:${process.env.PATH}`, ...schemaEnv }, 'the temporal-schema job');
 
-    // The temporal service: the image's config template rendered with its environment; PPROF_PORT added for profiling.
-    const serverEnv = {
-      ...environmentOf(temporal),
-      POSTGRES_SEEDS: HOST,
-      DB_PORT: pgPort,
-      BIND_ON_IP: HOST,
-      PPROF_PORT: '7936',
-      DYNAMIC_CONFIG_FILE_PATH: path.join(moduleDir, 'config/dynamicconfig/docker.yaml'),
-    };
+    // The temporal service: the image's config template rendered with its environment; PPROF_PORT added for
+    // profiling. Its dynamic config is the file the service mounts (else the image's own, which is empty).
+    const composeServerEnv = environmentOf(temporal);
+    const dynamicConfig = composeServerEnv.DYNAMIC_CONFIG_FILE_PATH
+      ? boundFile(temporal, composeServerEnv.DYNAMIC_CONFIG_FILE_PATH)
+      : path.join(moduleDir, 'config/dynamicconfig/docker.yaml');
+    run(path.join(bin, 'server'), ['validate-dynamic-config', dynamicConfig], process.env, `validating ${dynamicConfig}`);
+    const serverEnv = { ...composeServerEnv, POSTGRES_SEEDS: HOST, DB_PORT: pgPort, BIND_ON_IP: HOST, PPROF_PORT: '7936', DYNAMIC_CONFIG_FILE_PATH: dynamicConfig };
     const configDir = path.join(dir, 'config');
     fs.mkdirSync(configDir, { recursive: true });
     const rendered = execFileSync(path.join(bin, 'render-config'), [path.join(moduleDir, 'docker/config_template.yaml')], { env: serverEnv, encoding: 'utf8' });

@@ -330,4 +330,13 @@ describe('docker-compose.temporal.yml', () => {
     expect(url.password).toBe(envOf('postgresql').POSTGRES_PASSWORD);
     expect(url.pathname).toBe(`/${envOf('postgresql').POSTGRES_DB}`);
   });
+
+  test('the server runs with eager activity execution on, from a dynamic config file of this checkout', () => {
+    // Off by default in the server image; every phase is an activity on the flow's own queue and counts on it.
+    const containerPath = envOf('temporal').DYNAMIC_CONFIG_FILE_PATH;
+    const volume = (service('temporal') as { volumes?: string[] }).volumes?.find((v) => v.split(':')[1] === containerPath);
+    expect(volume).toMatch(/^\.\/[^:]+:[^:]+:ro$/);
+    const dynamicConfig = parseYaml(fs.readFileSync(path.join(root, volume!.split(':')[0]), 'utf8')) as Record<string, { value: unknown }[]>;
+    expect(dynamicConfig['system.enableActivityEagerExecution']).toEqual([{ value: true }]);
+  });
 });
