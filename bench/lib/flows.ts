@@ -99,12 +99,14 @@ export async function pool<T>(items: T[], concurrency: number, task: (item: T) =
 
 /**
  * Waits until no flow of either side is running. Scenarios leave work behind (scenario 2 starts flows at a fixed
- * rate and does not wait for them), and a backlog would be measured as the next scenario's cost.
+ * rate and does not wait for them), and a backlog would be measured as the next scenario's cost. Only the bench's
+ * own task queues count: on a given server (--temporal-address) other flows may stay open for good.
  */
 export async function drain(ctx: BenchContext, timeoutMs = 900_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const ownQueues = [ctx.queues.platform, ctx.queues.raw].map((q) => `TaskQueue = '${q}'`).join(' OR ');
   for (;;) {
-    const { count } = await ctx.rawClient.workflow.count(`ExecutionStatus = 'Running'`);
+    const { count } = await ctx.rawClient.workflow.count(`ExecutionStatus = 'Running' AND (${ownQueues})`);
     if (count === 0) return;
     if (Date.now() > deadline) throw new Error(`${count} flows still running after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 1_000));
