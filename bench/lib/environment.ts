@@ -10,10 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db';
 import { startDevServer } from '../../scripts/dev-server';
-import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
+import { PG_THROWAWAY, postmasterPid } from '../../scripts/pg-throwaway';
+import { requireTemporalCli } from '../../scripts/temporal-cli';
 import { freePort } from '../../tests/support/ports';
-
-export const PG_THROWAWAY = path.join(PROJECT_ROOT, 'scripts/pg-throwaway.sh');
 
 export interface BenchEnvironment {
   temporalAddress: string;
@@ -53,7 +52,7 @@ export async function startEnvironment(given: { temporalAddress?: string; databa
     tempDir,
     pids: {
       ...(devServer ? { temporal: devServer.process.pid! } : {}),
-      ...(pgDir ? { postgres: Number(fs.readFileSync(path.join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]) } : {}),
+      ...(pgDir ? { postgres: postmasterPid(pgDir) } : {}),
     },
     async stop() {
       await devServer?.stop();

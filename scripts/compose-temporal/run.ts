@@ -22,18 +22,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { PG_THROWAWAY, postmasterPid } from '../pg-throwaway';
 import { PROJECT_ROOT, requireTemporalCli } from '../temporal-cli';
+import { COMPOSE_FILE, environmentOf, jobScript, readComposeFile, type ComposeService } from './compose-file';
 
-interface ComposeService {
-  image?: string;
-  environment?: Record<string, string | number>;
-  command?: string[];
-  volumes?: string[];
-}
-
-const COMPOSE_FILE = path.join(PROJECT_ROOT, 'docker-compose.temporal.yml');
-const PG_THROWAWAY = path.join(PROJECT_ROOT, 'scripts/pg-throwaway.sh');
 /** Where the compose file's hosts are, here. */
 const HOST = '127.0.0.1';
 
@@ -41,17 +33,6 @@ function service(compose: { services: Record<string, ComposeService> }, name: st
   const s = compose.services[name];
   if (!s) throw new Error(`${COMPOSE_FILE} has no service ${name}`);
   return s;
-}
-
-/** A service's environment as strings; `$$` in compose is a literal `$`. */
-function environmentOf(s: ComposeService): Record<string, string> {
-  return Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\$/g, '$')]));
-}
-
-/** A one-shot job's `sh -c` script, as the container's shell receives it. */
-function scriptOf(s: ComposeService): string {
-  if (!s.command?.length) throw new Error('the job has no command');
-  return s.command[0].replace(/\$\$/g, '$');
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, what: string): void {
@@ -114,7 +95,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   fs.chmodSync(dir, 0o755); // the throwaway cluster runs as the postgres user when we are root
 
-  const compose = parseYaml(fs.readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+  const compose = readComposeFile();
   const temporal = service(compose, 'temporal');
   const version = /^temporalio\/server:(\d+\.\d+\.\d+)$/.exec(temporal.image ?? '')?.[1];
   if (!version) throw new Error(`the temporal service's image is not temporalio/server:<x.y.z>: ${temporal.image}`);
@@ -125,10 +106,10 @@ async function main(): Promise<void> {
   // be answered by whatever holds 7233, e.g. the dev server of `npm start`.
   if (await listening(7233)) throw new Error(`something already listens on ${HOST}:7233 (a dev server of npm start?): stop it first`);
 
-  const children: ChildProcess[] = [];
+  let server: ChildProcess | undefined;
   const pgDir = path.join(dir, 'pg');
   const stop = () => {
-    for (const c of children) c.kill('SIGTERM');
+    server?.kill('SIGTERM');
     spawnSync(PG_THROWAWAY, ['stop', pgDir], { stdio: 'inherit' });
   };
   try {
@@ -144,7 +125,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(toolDir, { recursive: true });
     fs.rmSync(path.join(toolDir, 'temporal-sql-tool'), { force: true });
     fs.symlinkSync(path.join(bin, 'sql'), path.join(toolDir, 'temporal-sql-tool'));
-    const schemaScript = scriptOf(schemaJob).replaceAll('/etc/temporal/schema', path.join(moduleDir, 'schema'));
+    const schemaScript = jobScript(schemaJob).replaceAll('/etc/temporal/schema', path.join(moduleDir, 'schema'));
     const schemaEnv = { ...environmentOf(schemaJob), SQL_HOST: HOST, SQL_PORT: pgPort };
     console.log('temporal-schema…');
     run('sh', ['-c', schemaScript], { PATH: `${toolDir}:${process.env.PATH}`, ...schemaEnv }, 'the temporal-schema job');
@@ -162,12 +143,12 @@ async function main(): Promise<void> {
     const rendered = execFileSync(path.join(bin, 'render-config'), [path.join(moduleDir, 'docker/config_template.yaml')], { env: serverEnv, encoding: 'utf8' });
     fs.writeFileSync(path.join(configDir, 'docker.yaml'), rendered);
     const serverLog = fs.openSync(path.join(dir, 'temporal-server.log'), 'a');
-    const server = spawn(path.join(bin, 'server'), ['--root', dir, '--config', 'config', '--env', 'docker', 'start'], { stdio: ['ignore', serverLog, serverLog] });
-    children.push(server);
+    const started = spawn(path.join(bin, 'server'), ['--root', dir, '--config', 'config', '--env', 'docker', 'start'], { stdio: ['ignore', serverLog, serverLog] });
+    server = started;
     const address = `${HOST}:7233`;
     console.log(`temporal-server ${version} starting (log: ${path.join(dir, 'temporal-server.log')})…`);
     const serving = () => {
-      if (server.exitCode !== null) throw new Error(`temporal-server exited (${server.exitCode}); see ${path.join(dir, 'temporal-server.log')}`);
+      if (started.exitCode !== null) throw new Error(`temporal-server exited (${started.exitCode}); see ${path.join(dir, 'temporal-server.log')}`);
       return spawnSync(cli, ['operator', 'cluster', 'health', '--address', address], { encoding: 'utf8' }).stdout?.includes('SERVING') ?? false;
     };
     await waitFor(serving, 'the Temporal server', 120_000);
@@ -175,17 +156,17 @@ async function main(): Promise<void> {
     // The temporal-admin-tools job: the namespace and the search attributes.
     const adminJob = service(compose, 'temporal-admin-tools');
     console.log('temporal-admin-tools…');
-    run('sh', ['-c', scriptOf(adminJob)], { PATH: `${path.dirname(cli)}:${process.env.PATH}`, ...environmentOf(adminJob), TEMPORAL_ADDRESS: address }, 'the temporal-admin-tools job');
+    run('sh', ['-c', jobScript(adminJob)], { PATH: `${path.dirname(cli)}:${process.env.PATH}`, ...environmentOf(adminJob), TEMPORAL_ADDRESS: address }, 'the temporal-admin-tools job');
 
-    const postmaster = Number(fs.readFileSync(path.join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = postmasterPid(pgDir);
     console.log(`\nready: TEMPORAL_ADDRESS=${address}  namespace ${environmentOf(adminJob).TEMPORAL_NAMESPACE}`);
     console.log(`  platform database: postgres://${pg.POSTGRES_USER}:${pg.POSTGRES_PASSWORD}@${HOST}:${pgPort}/${pg.POSTGRES_DB}`);
-    console.log(`  pids: temporal-server ${server.pid}, postgresql ${postmaster}   (bench: --count-pid temporal=${server.pid} --count-pid temporal-db=${postmaster})`);
+    console.log(`  pids: temporal-server ${started.pid}, postgresql ${postmaster}   (bench: --count-pid temporal=${started.pid} --count-pid temporal-db=${postmaster})`);
     console.log('  Ctrl-C stops the server and deletes the database.');
     await new Promise<void>((resolve, reject) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
-      server.once('exit', (code) => reject(new Error(`temporal-server exited (${code}); see its log`)));
+      started.once('exit', (code) => reject(new Error(`temporal-server exited (${code}); see its log`)));
     });
   } finally {
     stop();

@@ -4,34 +4,24 @@
  * wiring; this runs the job.) Each run uses a namespace of its own, so the job takes the path of a first start.
  */
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
+import { environmentOf, jobScript, readComposeFile } from '../../scripts/compose-temporal/compose-file';
+import { requireTemporalCli } from '../../scripts/temporal-cli';
 import { FLOW_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { readTestEnvironment } from '../setup/env';
 
 const execFileAsync = promisify(execFile);
 
-interface Job {
-  environment: Record<string, string>;
-  command: string[];
-}
-
-const compose = parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.temporal.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Job>;
-};
-const job = compose.services['temporal-admin-tools'];
-/** The script as the container's shell receives it: compose turns `$$` into `$`. */
-const script = job.command[0].replace(/\$\$/g, '$');
+const job = readComposeFile().services['temporal-admin-tools'];
+const script = jobScript(job);
 const cli = requireTemporalCli();
 
 /** Runs the job as compose would, with TEMPORAL_ADDRESS pointing at the suite's server and the given namespace. */
 async function runJob(namespace: string): Promise<string> {
   const { stdout, stderr } = await execFileAsync('sh', ['-c', script], {
     env: {
-      ...job.environment,
+      ...environmentOf(job),
       TEMPORAL_ADDRESS: readTestEnvironment().temporalAddress,
       TEMPORAL_NAMESPACE: namespace,
       PATH: `${path.dirname(cli)}:${process.env.PATH}`,

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { and, count, countDistinct, eq } from 'drizzle-orm';
 import { assets, phaseArtifacts } from '../../db/schema';
 import { openDatabase, type DatabaseHandle } from '../../db';
-import { PROJECT_ROOT } from '../../scripts/temporal-cli';
+import { PG_THROWAWAY as PG } from '../../scripts/pg-throwaway';
 import { flowDataConverter } from '../../security/data-converter';
 import { stateQuery, type FlowState } from '../../workflows/messages';
 import { generateInventory } from '../fixtures/generate';
@@ -24,7 +24,6 @@ import { spawnService, startGateway, waitForWorker, type GatewayProcess, type Se
 const OUTAGE_MS = 30_000;
 const FLOWS = 4;
 const WORKER_LOG = process.env.MFO_OUTAGE_WORKER_LOG ?? path.join(readTestEnvironment().tempDir, 'outage-worker.log');
-const PG = path.join(PROJECT_ROOT, 'scripts/pg-throwaway.sh');
 
 const env = readTestEnvironment();
 const pgDir = path.join(env.tempDir, `pg-outage-${randomUUID().slice(0, 8)}`);

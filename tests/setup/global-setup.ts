@@ -12,7 +12,8 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { openDatabase } from '../../db';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { PROJECT_ROOT, requireTemporalCli } from '../../scripts/temporal-cli';
+import { PG_THROWAWAY } from '../../scripts/pg-throwaway';
+import { requireTemporalCli } from '../../scripts/temporal-cli';
 import { PLATFORM_BUNDLE_OPTIONS } from '../../workers/workflow-bundle';
 import type { TestEnvironment } from './env';
 
@@ -41,7 +42,7 @@ export default async function globalSetup(): Promise<void> {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     const pgDir = path.join(tempDir, 'pg');
-    databaseUrl = execFileSync(path.join(PROJECT_ROOT, 'scripts/pg-throwaway.sh'), ['start', pgDir, String(await freePort())], {
+    databaseUrl = execFileSync(PG_THROWAWAY, ['start', pgDir, String(await freePort())], {
       encoding: 'utf8',
     }).trim();
     globalThis.__MFO_PG_DIR__ = pgDir;

@@ -10,29 +10,13 @@ import path from 'node:path';
 import { SearchAttributeType } from '@temporalio/common';
 import { loadConfig } from '../../config';
 import { parse as parseYaml } from 'yaml';
+import { readComposeFile, type ComposeService } from '../../scripts/compose-temporal/compose-file';
+import { PROJECT_ROOT as root } from '../../scripts/temporal-cli';
 import { FLOW_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
+const services = readComposeFile().services;
 
-interface Service {
-  image?: string;
-  build?: string | { context: string; dockerfile?: string };
-  command?: string | string[];
-  entrypoint?: string | string[];
-  environment?: Record<string, string> | string[];
-  ports?: string[];
-  depends_on?: string[] | Record<string, { condition?: string }>;
-  healthcheck?: { test: string | string[] };
-  restart?: string;
-}
-
-const root = path.resolve(__dirname, '../..');
-// `merge` resolves the file's `<<` merge keys (YAML 1.1), as compose does.
-const compose = parseYaml(fs.readFileSync(path.join(root, 'docker-compose.temporal.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Service>;
-};
-const services = compose.services;
-
-function service(name: string): Service {
+function service(name: string): ComposeService {
   const s = services[name];
   if (!s) throw new Error(`service ${name} is missing from docker-compose.temporal.yml`);
   return s;
@@ -323,7 +307,7 @@ describe('docker-compose.temporal.yml', () => {
     expect(envOf('temporal').DB).toMatch(/^postgres12/);
     const pg = service('postgresql');
     expect(JSON.stringify(pg.healthcheck?.test)).toContain('pg_isready');
-    expect((pg as { volumes?: string[] }).volumes?.some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
+    expect(pg.volumes?.some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
     // The platform's database user is the server's superuser, as DATABASE_URL says.
     const url = new URL(envOf('gateway').DATABASE_URL);
     expect(url.username).toBe(envOf('postgresql').POSTGRES_USER);
@@ -334,7 +318,7 @@ describe('docker-compose.temporal.yml', () => {
   test('the server runs with eager activity execution on, from a dynamic config file of this checkout', () => {
     // Off by default in the server image; every phase is an activity on the flow's own queue and counts on it.
     const containerPath = envOf('temporal').DYNAMIC_CONFIG_FILE_PATH;
-    const volume = (service('temporal') as { volumes?: string[] }).volumes?.find((v) => v.split(':')[1] === containerPath);
+    const volume = service('temporal').volumes?.find((v) => v.split(':')[1] === containerPath);
     expect(volume).toMatch(/^\.\/[^:]+:[^:]+:ro$/);
     const dynamicConfig = parseYaml(fs.readFileSync(path.join(root, volume!.split(':')[0]), 'utf8')) as Record<string, { value: unknown }[]>;
     expect(dynamicConfig['system.enableActivityEagerExecution']).toEqual([{ value: true }]);
