@@ -195,7 +195,14 @@ export class LlmAgentProvider implements AgentProvider {
           return { completion: hit, verdict };
         }
       }
-      if (await this.ledger.claim(site.tenantId, cacheKey, holder, this.claimLifetimeMs())) break;
+      if (await this.ledger.claim(site.tenantId, cacheKey, holder, this.claimLifetimeMs())) {
+        // The claim may have been free because its asker's answer reached the cache after the read above (the
+        // answer's transaction ends the claim). Look once more, so no claim is left over a usable answer already cached.
+        const answer = await this.ledger.cached<ChatCompletion>(site.tenantId, cacheKey);
+        if (!answer || assess(answer).kind === 'problem') break;
+        await this.unclaim(site, cacheKey, holder);
+        continue;
+      }
       // The engine lets a deferred first try finish before a pause takes effect, so it waits only briefly; a longer
       // wait continues on the agent queue, where a pause cancels it.
       if (heldCacheHits && Date.now() - started >= DEFERRED_TRY_MAX_WAIT_MS) throw new ModelCallDeferredError(site.agent);
