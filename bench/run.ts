@@ -6,6 +6,7 @@
  *   npm run bench                          # every scenario at full size
  *   npm run bench -- --quick --only 1,3    # chosen scenarios at reduced size
  *   npm run bench -- --only 4 --gate-flows 2000   # scenario 4 with fewer parked flows (10,000 by default)
+ *   npm run bench -- --only 3 --rounds 3        # scenario 3 three times per side, alternating; medians
  *   npm run bench -- --only 3 --cpu-prof prof     # also V8 CPU profiles of the gateway and workers, into prof/
  *   npm run bench -- --only 4 --logs logs         # keep the gateway's and workers' logs in logs/
  *   npm run bench -- --only 4 --logs logs --node-arg=--trace-gc   # Node flags for the gateway and workers
@@ -39,15 +40,18 @@ function countedPid(arg: string): [string, number] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'count-pid': { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'count-pid': { type: 'string', multiple: true } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
 
   const gateFlows = values['gate-flows'] ? Number(values['gate-flows']) : null;
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds wants a whole number of at least 1, got '${values.rounds}'`);
   const ctx = await createContext({
     quick: values.quick,
     gateFlows,
+    rounds,
     cpuProfileDir: values['cpu-prof'] ?? null,
     logDir: values.logs ?? null,
     nodeArgs: values['node-arg'] ?? [],

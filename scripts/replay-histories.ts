@@ -1,9 +1,10 @@
 /**
- * Replays every committed history under tests/histories/ against the current workflow code and prints one JSON
- * line per history. Exits non-zero on any non-determinism. `npm run replay [bundle-path]`.
+ * Replays every committed history under tests/histories/ (or `--dir DIR`) against the current workflow code and
+ * prints one JSON line per history. Exits non-zero on any non-determinism. `npm run replay [bundle-path] [--dir DIR]`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { Worker } from '@temporalio/worker';
 import { PROJECT_ROOT } from './temporal-cli';
 import { flowDataConverter } from '../security/data-converter';
@@ -11,8 +12,9 @@ import { PLATFORM_WORKFLOWS_SOURCE } from '../workers/workflow-bundle';
 import { TEST_PAYLOAD_KEYS } from '../tests/setup/env';
 
 async function main(): Promise<void> {
-  const dir = path.join(PROJECT_ROOT, 'tests', 'histories');
-  const bundlePath = process.argv[2];
+  const { values, positionals } = parseArgs({ options: { dir: { type: 'string' } }, allowPositionals: true });
+  const dir = values.dir ?? path.join(PROJECT_ROOT, 'tests', 'histories');
+  const bundlePath = positionals[0];
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
   // Histories are encrypted with the test key ring they were recorded with (tests/setup/env.ts).

@@ -5,9 +5,9 @@
  * The SDK's reusable V8 context gives each workflow its own copy of each module of the bundle: module scope runs
  * again for every workflow a worker starts or replays, and that copy stays in memory while the workflow is cached.
  * Preloaded modules run once per workflow thread and are shared, deep-frozen, by every workflow in it. Only modules
- * with no per-workflow state may be listed: the catalog, the message definitions, the search attribute keys, the
- * start options, the failure converter (and the SDK's workflow API, which they import and which keeps its state in
- * the per-workflow activator). The engine is not: its module scope builds the activity proxies it uses.
+ * with no per-workflow state may be listed: the catalog, the engine revision, the message definitions, the search
+ * attribute keys, the start options, the failure converter (and the SDK's workflow API, which they import and which
+ * keeps its state in the per-workflow activator). The engine is not: its module scope builds the activity proxies it uses.
  * `npm run bench:workflow-modules` measures what this saves per workflow.
  */
 import type { BundleOptions } from '@temporalio/worker';
@@ -17,6 +17,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export const PRELOADED_WORKFLOW_MODULES = [
   require.resolve('../workflows/catalog'),
+  require.resolve('../workflows/engine-revision'),
   require.resolve('../workflows/messages'),
   require.resolve('../workflows/search-attributes'),
   require.resolve('../workflows/start-options'),

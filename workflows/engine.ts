@@ -7,6 +7,7 @@
 import * as wf from '@temporalio/workflow';
 import type { PhaseActivities } from '../activities/phases';
 import { FLOW_CATALOG, successorOf, type PhaseDefinition } from './catalog';
+import { changeApplies } from './engine-revision';
 import {
   approveUpdate,
   cancelUpdate,
@@ -35,9 +36,12 @@ import type { FlowStatus } from './vocabulary';
 
 type ActivityName = keyof PhaseActivities;
 
-/** Patch id guarding agent phases' own task queue and pause-aborts-the-model-call (added after flows were running). */
+/**
+ * Patch id guarding agent phases' own task queue and pause-aborts-the-model-call (added after flows were running).
+ * Flows started at engine revision 1 or later take it without the patch (see engine-revision.ts).
+ */
 const AGENT_QUEUE_PATCH = 'agent-phases-on-agent-queue';
-/** Patch id guarding agent phases' first try on the flow queue, model calls deferred (see PhaseActivityInput). */
+/** Patch id guarding agent phases' first try on the flow queue, model calls deferred (see PhaseActivityInput); revision 1 too. */
 const FLOW_QUEUE_FIRST_PATCH = 'agent-phases-try-flow-queue-first';
 
 // Activities heartbeat between batches; a short heartbeat timeout lets a crashed worker's phase be retried
@@ -383,7 +387,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     publish();
     const summary = () => `${phaseDef.name}: ${phaseDef.title} (run ${phase.runs})`;
     // Flows recorded before agent phases had their own queue replay on the flow queue (see README, safe deployment).
-    if (phaseDef.agents?.length && wf.patched(AGENT_QUEUE_PATCH)) {
+    if (phaseDef.agents?.length && changeApplies(AGENT_QUEUE_PATCH, 1)) {
       return withAttention(phase, () => runAgentPhase(phaseDef, summary(), () => activityInput(phase, humanInput)));
     }
     return withAttention(phase, () => callActivity<PhaseActivityResult>(phaseDef.activity, summary(), activityInput(phase, humanInput)));
@@ -398,7 +402,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
     // First on the flow queue, where the activity is dispatched eagerly and no quota applies: most runs end here
     // (the offline provider, agents with nothing to ask). Only a run that must send a model request takes a slot of
     // the agent queue's rate limit. This try sends no request, so a pause simply waits for it.
-    if (wf.patched(FLOW_QUEUE_FIRST_PATCH)) {
+    if (changeApplies(FLOW_QUEUE_FIRST_PATCH, 1)) {
       const first = await callActivity<AgentPhaseResult>(phaseDef.activity, summary, { ...input(), deferModelCalls: true });
       if (!('deferredAgent' in first)) return first;
       summary = `${summary}, asking ${first.deferredAgent}`;

@@ -1,8 +1,10 @@
 /**
  * How a flow is started, wherever it is started from (gateway, chaining, programme, schedule): its id carries
- * the tenant, its search attributes are set from the first event, and the Web UI gets a human summary.
+ * the tenant, its search attributes are set from the first event, its memo names the engine revision it is
+ * started at (so the engine can take changes without patch markers), and the Web UI gets a human summary.
  */
 import { FLOW_CATALOG, type FlowType } from './catalog';
+import { ENGINE_REVISION, ENGINE_REVISION_MEMO_KEY } from './engine-revision';
 import type { FlowStartInput } from './messages';
 import { CurrentPhaseKey, FlowStatusKey, FlowTypeKey, TenantIdKey } from './search-attributes';
 
@@ -20,6 +22,7 @@ export function flowStartOptions(start: FlowStartInput) {
       // The phase the engine starts with: it then has nothing to upsert until that phase ends (one visibility write less).
       { key: CurrentPhaseKey, value: definition.phases[0].name },
     ],
+    memo: { [ENGINE_REVISION_MEMO_KEY]: ENGINE_REVISION },
     staticSummary: `${definition.title} flow for tenant ${start.tenantId}, started by ${start.requestedBy}`,
     staticDetails: `Phases: ${definition.phases.map((p) => `${p.name}${p.gate ? ` (gate: ${p.gate})` : ''}`).join(' → ')}`,
   };

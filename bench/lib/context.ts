@@ -33,6 +33,8 @@ export interface BenchContext {
    * than a few hundred flows open, so the size changes nothing for them.
    */
   gateFlows: number;
+  /** Scenario 3's rounds (--rounds, default 1): each round measures both sides, alternating which goes first. */
+  rounds: number;
   env: BenchEnvironment;
   bundles: Bundles;
   connection: Connection;
@@ -68,6 +70,7 @@ export interface BenchContext {
 export interface ContextOptions {
   quick: boolean;
   gateFlows: number | null;
+  rounds: number;
   /** Write a V8 CPU profile of the gateway and each worker process here when it stops (--cpu-prof DIR). */
   cpuProfileDir: string | null;
   /** Append each service's log here (--logs DIR): gateway.log, and <task queue>.log per worker; otherwise discarded. */
@@ -130,6 +133,7 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
   const context: BenchContext = {
     quick: options.quick,
     gateFlows,
+    rounds: options.rounds,
     env,
     bundles,
     connection,

@@ -26,6 +26,10 @@ export function summarize(samples: number[]): Summary {
   };
 }
 
+export function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
 export function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;

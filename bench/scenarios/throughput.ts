@@ -8,7 +8,7 @@ import type { BenchContext } from '../lib/context';
 import { PLATFORM_PHASES, platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
 import { cpuDuring, cpuMsPer } from '../lib/cpu';
-import { round } from '../lib/stats';
+import { median, round } from '../lib/stats';
 
 const CONCURRENCY = 64;
 const GOAL_PER_SECOND = 10;
@@ -45,13 +45,28 @@ export async function throughput(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = ctx.quick ? 10 : 60;
   const warmUp = ctx.quick ? 2 : 5;
   await ctx.usePlatformWorker('noop');
-  const platformRun = await sustained(ctx, warmUp, seconds, async () => platformResult(ctx, (await startPlatformFlow(ctx, true)).workflowId));
-  const rawRun = await sustained(ctx, warmUp, seconds, async () => rawResult(ctx, (await startRawFlow(ctx, rawShape(false))).workflowId));
-  const [platform, raw] = [platformRun.perSecond, rawRun.perSecond];
-  console.log(`  CPU ms per flow — platform ${JSON.stringify(platformRun.cpuMsPerFlow)}; raw ${JSON.stringify(rawRun.cpuMsPerFlow)}`);
+  const runPlatform = () => sustained(ctx, warmUp, seconds, async () => platformResult(ctx, (await startPlatformFlow(ctx, true)).workflowId));
+  const runRaw = () => sustained(ctx, warmUp, seconds, async () => rawResult(ctx, (await startRawFlow(ctx, rawShape(false))).workflowId));
+  // This machine's speed drifts over minutes, so with --rounds the sides alternate, each round in the other order
+  // than the last, and each round's ratio compares windows measured minutes apart at most.
+  const rounds: { platform: Sustained; raw: Sustained; ratio: number }[] = [];
+  for (let i = 0; i < ctx.rounds; i++) {
+    const platformFirst = i % 2 === 0;
+    const first = await (platformFirst ? runPlatform() : runRaw());
+    const second = await (platformFirst ? runRaw() : runPlatform());
+    const [platformRun, rawRun] = platformFirst ? [first, second] : [second, first];
+    rounds.push({ platform: platformRun, raw: rawRun, ratio: platformRun.perSecond / rawRun.perSecond });
+    console.log(
+      `  round ${i + 1}: ${platformRun.perSecond.toFixed(2)} / ${rawRun.perSecond.toFixed(2)} flows/s, ${(platformRun.perSecond / rawRun.perSecond).toFixed(2)}×; ` +
+        `CPU ms per flow — platform ${JSON.stringify(platformRun.cpuMsPerFlow)}; raw ${JSON.stringify(rawRun.cpuMsPerFlow)}`,
+    );
+  }
+  const platform = median(rounds.map((r) => r.platform.perSecond));
+  const raw = median(rounds.map((r) => r.raw.perSecond));
+  const ratio = median(rounds.map((r) => r.ratio));
   return {
     id: 3,
-    name: `sustained ${PLATFORM_PHASES}-phase flows for ${seconds} s`,
+    name: `sustained ${PLATFORM_PHASES}-phase flows for ${seconds} s${ctx.rounds > 1 ? `, median of ${ctx.rounds} rounds` : ''}`,
     measurements: [
       {
         metric: 'completed flows per second',
@@ -59,10 +74,23 @@ export async function throughput(ctx: BenchContext): Promise<ScenarioResult> {
         platform: round(platform),
         raw: round(raw),
         goal: `≥ ${GOAL_PER_SECOND}/s and ≥ ${GOAL_FRACTION_OF_RAW}× raw`,
-        met: platform >= GOAL_PER_SECOND && platform / raw >= GOAL_FRACTION_OF_RAW,
+        met: platform >= GOAL_PER_SECOND && ratio >= GOAL_FRACTION_OF_RAW,
       },
+      { metric: 'platform ÷ raw, median of the rounds\' ratios', unit: '×', platform: round(ratio, 3), raw: null, goal: '', met: null },
       { metric: 'completed phases per second', unit: 'phases/s', platform: round(platform * PLATFORM_PHASES), raw: round(raw * PLATFORM_PHASES), goal: '', met: null },
     ],
-    details: { concurrency: CONCURRENCY, seconds, warmUpSeconds: warmUp, phasesPerFlow: PLATFORM_PHASES, cpuMsPerFlow: { platform: platformRun.cpuMsPerFlow, raw: rawRun.cpuMsPerFlow } },
+    details: {
+      concurrency: CONCURRENCY,
+      seconds,
+      warmUpSeconds: warmUp,
+      phasesPerFlow: PLATFORM_PHASES,
+      ratioMedianOfRounds: round(ratio, 3),
+      rounds: rounds.map((r) => ({
+        platformPerSecond: round(r.platform.perSecond),
+        rawPerSecond: round(r.raw.perSecond),
+        ratio: round(r.ratio, 3),
+        cpuMsPerFlow: { platform: r.platform.cpuMsPerFlow, raw: r.raw.cpuMsPerFlow },
+      })),
+    },
   };
 }
