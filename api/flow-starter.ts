@@ -3,7 +3,7 @@
  * exists for this tenant and has completed, links the inventory it works on, and validates a chained successor.
  * Nothing is started unless all of that holds.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import createHttpError from 'http-errors';
 import type { Database } from '../db';
 import { imports } from '../db/schema';
@@ -24,11 +24,20 @@ export function predecessorOf(flowType: FlowType): { flowType: FlowType; inputKe
 }
 
 export class FlowStarter {
+  /** Built once (see `authenticate`): every Discovery start checks its import. */
+  private readonly tenantImport;
+
   constructor(
     private readonly flows: FlowService,
-    private readonly db: Database,
+    db: Database,
     private readonly faultInjection: boolean,
-  ) {}
+  ) {
+    this.tenantImport = db
+      .select({ id: imports.id })
+      .from(imports)
+      .where(and(eq(imports.tenantId, sql.placeholder('tenantId')), eq(imports.id, sql.placeholder('importId'))))
+      .prepare('tenant_import');
+  }
 
   /** Everything needed to start the flow, validated; used directly by schedules, which start flows later. */
   async prepare(tenantId: string, actor: string, request: StartFlowRequest): Promise<FlowStartInput> {
@@ -47,10 +56,7 @@ export class FlowStarter {
   private async resolveInput(tenantId: string, flowType: FlowType, raw: unknown, where: string): Promise<Record<string, unknown>> {
     const input = parse(flowInputSchemas[flowType], raw, where);
     if (flowType === 'discovery') {
-      const [found] = await this.db
-        .select({ id: imports.id })
-        .from(imports)
-        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, String(input.importId))));
+      const [found] = await this.tenantImport.execute({ tenantId, importId: String(input.importId) });
       if (!found) throw badRequest([{ field: `${where}.importId`, rule: 'exists', message: `import ${input.importId} does not exist` }]);
       return input;
     }
