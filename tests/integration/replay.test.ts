@@ -61,7 +61,7 @@ test('every committed history replays without non-determinism', () => {
 test('a flow started at revision 1 but run by a worker from before revisions replays: its patch markers are consumed', async () => {
   // Such a worker ignores the memo and takes both patches, recording their markers: its history is a pre-revision-1
   // history whose start event carries the revision in its memo. Without the engine consulting the patches on replay,
-  // the unconsumed markers fail every one of these.
+  // the unconsumed markers fail every one whose flow ran an agent phase (9 of the 14).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfo-mixed-fleet-'));
   const codec = AesGcmPayloadCodec.fromSpec(TEST_PAYLOAD_KEYS);
   const [revision] = await codec.encode([defaultPayloadConverter.toPayload(1)]);
