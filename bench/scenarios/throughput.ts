@@ -55,9 +55,10 @@ export async function throughput(ctx: BenchContext): Promise<ScenarioResult> {
     const first = await (platformFirst ? runPlatform() : runRaw());
     const second = await (platformFirst ? runRaw() : runPlatform());
     const [platformRun, rawRun] = platformFirst ? [first, second] : [second, first];
-    rounds.push({ platform: platformRun, raw: rawRun, ratio: platformRun.perSecond / rawRun.perSecond });
+    const ratio = platformRun.perSecond / rawRun.perSecond;
+    rounds.push({ platform: platformRun, raw: rawRun, ratio });
     console.log(
-      `  round ${i + 1}: ${platformRun.perSecond.toFixed(2)} / ${rawRun.perSecond.toFixed(2)} flows/s, ${(platformRun.perSecond / rawRun.perSecond).toFixed(2)}×; ` +
+      `  round ${i + 1}: ${platformRun.perSecond.toFixed(2)} / ${rawRun.perSecond.toFixed(2)} flows/s, ${ratio.toFixed(2)}×; ` +
         `CPU ms per flow — platform ${JSON.stringify(platformRun.cpuMsPerFlow)}; raw ${JSON.stringify(rawRun.cpuMsPerFlow)}`,
     );
   }
