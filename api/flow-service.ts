@@ -10,7 +10,7 @@ import {
   type Client,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import createHttpError from 'http-errors';
 import { FLOW_CATALOG, isFlowType, type FlowType } from '../workflows/catalog';
@@ -62,16 +62,42 @@ export class FlowService {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  async start(args: FlowStartInput) {
-    const flowId = flowWorkflowId(args.tenantId, args.flowType, randomUUID());
-    const handle = await this.client.workflow.start(FLOW_CATALOG[args.flowType].workflowType, {
-      taskQueue: this.taskQueue,
-      workflowId: flowId,
-      args: [args],
-      ...flowStartOptions(args),
-    });
-    this.metrics.flowsStarted.inc({ flow_type: args.flowType });
-    return { flowId, runId: handle.firstExecutionRunId };
+  /** A new flow id for a start, with the tenant and flow type in it. */
+  newFlowId(tenantId: string, flowType: FlowType): string {
+    return flowWorkflowId(tenantId, flowType, randomUUID());
+  }
+
+  /**
+   * Starts a flow. A keyed start names its flow id and may be a retry of an earlier attempt, so an id that already
+   * has a flow, running or closed, is not an error: the answer is that flow, and nothing new is started.
+   */
+  async start(args: FlowStartInput, keyedFlowId?: string): Promise<{ flowId: string; runId: string }> {
+    const flowId = keyedFlowId ?? this.newFlowId(args.tenantId, args.flowType);
+    try {
+      const handle = await this.client.workflow.start(FLOW_CATALOG[args.flowType].workflowType, {
+        taskQueue: this.taskQueue,
+        workflowId: flowId,
+        args: [args],
+        // Never a second run under a keyed id, even after the first has closed.
+        ...(keyedFlowId ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
+        ...flowStartOptions(args),
+      });
+      this.metrics.flowsStarted.inc({ flow_type: args.flowType });
+      return { flowId, runId: handle.firstExecutionRunId };
+    } catch (err) {
+      if (!keyedFlowId || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return { flowId, runId: (await this.client.workflow.getHandle(flowId).describe()).runId };
+    }
+  }
+
+  /** The run of an existing flow of this tenant, or null if there is none. */
+  async existingRun(tenantId: string, flowId: string): Promise<string | null> {
+    try {
+      return (await this.handle(tenantId, flowId).describe()).runId;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    }
   }
 
   async list(tenantId: string, filter: { type?: FlowType; status?: FlowStatus; limit: number }): Promise<FlowSummary[]> {

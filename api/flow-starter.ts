@@ -10,6 +10,7 @@ import { imports } from '../db/schema';
 import { FLOW_CATALOG, FLOW_TYPES, successorOf, type FlowType } from '../workflows/catalog';
 import type { FlowOptions, FlowStartInput, FlowState } from '../workflows/messages';
 import type { FlowService } from './flow-service';
+import { FlowStartKeys, requestDigest } from './idempotency';
 import { badRequest } from './problems';
 import { flowInputSchemas, type StartFlowRequest } from './schemas';
 import { parse } from './validate';
@@ -26,12 +27,14 @@ export function predecessorOf(flowType: FlowType): { flowType: FlowType; inputKe
 export class FlowStarter {
   /** Built once (see `authenticate`): every Discovery start checks its import. */
   private readonly tenantImport;
+  private readonly startKeys: FlowStartKeys;
 
   constructor(
     private readonly flows: FlowService,
     db: Database,
     private readonly faultInjection: boolean,
   ) {
+    this.startKeys = new FlowStartKeys(db);
     this.tenantImport = db
       .select({ id: imports.id })
       .from(imports)
@@ -49,8 +52,25 @@ export class FlowStarter {
     return { tenantId, flowType: request.flowType, requestedBy: actor, input, options };
   }
 
-  async start(tenantId: string, actor: string, request: StartFlowRequest) {
-    return this.flows.start(await this.prepare(tenantId, actor, request));
+  /**
+   * Starts the flow. With an Idempotency-Key, a retry of an earlier start (same key, same request) gets that
+   * start's flow, `replayed`, and starts nothing; a start that got as far as claiming the key but not further (the
+   * gateway died in between) is completed under the id it claimed.
+   */
+  async start(tenantId: string, actor: string, request: StartFlowRequest, key?: string): Promise<{ flowId: string; runId: string; replayed: boolean }> {
+    if (!key) return { ...(await this.flows.start(await this.prepare(tenantId, actor, request))), replayed: false };
+    // The request as sent, before the flow's input defaults are applied: a retry tomorrow of a start whose input
+    // defaults to today's date is still the same request.
+    const digest = requestDigest(request);
+    const earlier = await this.startKeys.find(tenantId, key, digest);
+    if (earlier) {
+      const runId = await this.flows.existingRun(tenantId, earlier.flowId);
+      if (runId) return { flowId: earlier.flowId, runId, replayed: true };
+    }
+    // Validated before the key is claimed, so a request that fails validation leaves its key unused.
+    const start = await this.prepare(tenantId, actor, request);
+    const claim = earlier ?? (await this.startKeys.claim(tenantId, key, digest, this.flows.newFlowId(tenantId, request.flowType), actor));
+    return { ...(await this.flows.start(start, claim.flowId)), replayed: claim.existing };
   }
 
   private async resolveInput(tenantId: string, flowType: FlowType, raw: unknown, where: string): Promise<Record<string, unknown>> {

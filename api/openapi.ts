@@ -10,6 +10,7 @@ import { programmeSchema } from './routes/programmes';
 import { createScheduleSchema } from './routes/schedules';
 import { createEngagementSchema, createTenantSchema, issueAdminKeySchema, issueKeySchema, updateTenantSchema } from './routes/tenants';
 import { usageQuerySchema } from './routes/usage';
+import { idempotencyKeySchema } from './idempotency';
 
 interface Operation {
   summary: string;
@@ -18,6 +19,8 @@ interface Operation {
   query?: z.ZodObject;
   success: number;
   role: 'any' | 'operator' | 'admin';
+  /** Takes an Idempotency-Key: a start's names the flow it started, an update's is the Temporal update id. */
+  idempotencyKey?: 'start' | 'update';
 }
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -31,18 +34,18 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
   '/imports/{importId}': { get: { summary: 'One import', success: 200, role: 'any' } },
   '/flow-types': { get: { summary: 'Flow types with their phases and gates', success: 200, role: 'any' } },
   '/flows': {
-    post: { summary: 'Start a flow', body: startFlowSchema, success: 201, role: 'operator' },
+    post: { summary: 'Start a flow', body: startFlowSchema, success: 201, role: 'operator', idempotencyKey: 'start' },
     get: { summary: "List the tenant's flows (Temporal visibility)", query: listFlowsSchema, success: 200, role: 'any' },
   },
   '/flows/{flowId}': { get: { summary: 'The whole flow state (query)', success: 200, role: 'any' } },
   '/flows/{flowId}/audit': { get: { summary: 'Audit trail from Temporal history', success: 200, role: 'any' } },
   '/flows/{flowId}/phases/{phase}/artifact': { get: { summary: "A phase's latest artifact", success: 200, role: 'any' } },
   '/flows/{flowId}/evidence/{ref}': { get: { summary: 'Resolve an evidence id (asset:, app:, dep:, rule:, row:)', success: 200, role: 'any' } },
-  '/flows/{flowId}/successors': { post: { summary: 'Start the successor of a completed flow', body: successorSchema, success: 201, role: 'operator' } },
+  '/flows/{flowId}/successors': { post: { summary: 'Start the successor of a completed flow', body: successorSchema, success: 201, role: 'operator', idempotencyKey: 'start' } },
   ...Object.fromEntries(
     CONTROL_ACTIONS.map((action) => [
       `/flows/{flowId}/${action}`,
-      { post: { summary: `Control message: ${action} (409 with the reason when illegal now)`, body: controlSchemas[action], success: 202, role: 'operator' as const } },
+      { post: { summary: `Control message: ${action} (409 with the reason when illegal now)`, body: controlSchemas[action], success: 202, role: 'operator' as const, idempotencyKey: 'update' as const } },
     ]),
   ),
   '/schedules': {
@@ -78,6 +81,12 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
   '/admin/keys': { post: { summary: 'Issue a platform admin key', body: issueAdminKeySchema, success: 201, role: 'admin' } },
 };
 
+const IDEMPOTENCY_KEY_DOC = {
+  start:
+    'Makes the start safe to retry: a request with a key this tenant used before, and the same body, is answered with the flow that key started (header Idempotent-Replayed: true) and starts nothing; with a different body it is a 422.',
+  update: 'Becomes the Temporal update id, so a retried message takes effect at most once.',
+};
+
 const problem = { $ref: '#/components/schemas/Problem' };
 
 export function openApiDocument(serverUrl = '/api/v1') {
@@ -88,6 +97,7 @@ export function openApiDocument(serverUrl = '/api/v1') {
       const parameters = [
         ...[...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
         ...Object.keys(op.query?.shape ?? {}).map((name) => ({ name, in: 'query', required: false, schema: json((op.query!.shape as Record<string, z.ZodType>)[name]) })),
+        ...(op.idempotencyKey ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: IDEMPOTENCY_KEY_DOC[op.idempotencyKey], schema: json(idempotencyKeySchema) }] : []),
       ];
       paths[path][method] = {
         summary: op.summary,
@@ -102,6 +112,9 @@ export function openApiDocument(serverUrl = '/api/v1') {
           401: { description: 'No valid API key', content: { 'application/problem+json': { schema: problem } } },
           403: { description: 'The role may not do this', content: { 'application/problem+json': { schema: problem } } },
           404: { description: "Not found (or another tenant's)", content: { 'application/problem+json': { schema: problem } } },
+          ...(op.idempotencyKey === 'start'
+            ? { 422: { description: 'The Idempotency-Key was already used for a different request', content: { 'application/problem+json': { schema: problem } } } }
+            : {}),
           ...(op.success === 202 ? { 409: { description: 'Illegal transition, with the reason', content: { 'application/problem+json': { schema: problem } } } } : {}),
           429: { description: 'Rate limit for this key exceeded' },
           503: { description: 'Temporal, or a worker for a read, cannot answer right now; nothing was changed. Retry-After says when to try again', content: { 'application/problem+json': { schema: problem } } },

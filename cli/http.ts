@@ -22,6 +22,7 @@ export interface RequestOptions {
   raw?: string;
   contentType?: string;
   query?: Record<string, string | undefined>;
+  headers?: Record<string, string | undefined>;
 }
 
 export class ApiClient {
@@ -34,6 +35,7 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.config.key) headers.authorization = `Bearer ${this.config.key}`;
     if (this.config.tenant) headers['x-tenant-id'] = this.config.tenant;
+    for (const [name, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[name] = value;
     let body: string | undefined;
     if (options.raw !== undefined) {
       body = options.raw;

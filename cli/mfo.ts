@@ -119,12 +119,16 @@ export function buildProgram(): Command {
     .option('--input <json>', 'flow input as a JSON object', '{}')
     .option('--auto-approve', 'skip approval gates where allowed')
     .option('--chain <flowType>', 'start this flow type when this one completes')
-    .action(async (flowType: string, opts: { input: string; autoApprove?: boolean; chain?: string }) => {
+    .option('--idempotency-key <key>', 'run the command again with the same key and it answers with the flow it started instead of starting another')
+    .action(async (flowType: string, opts: { input: string; autoApprove?: boolean; chain?: string; idempotencyKey?: string }) => {
       const input = jsonObject('--input', opts.input)!;
       const options: Record<string, unknown> = {};
       if (opts.autoApprove) options.autoApprove = true;
       if (opts.chain) options.chain = { flowType: opts.chain };
-      const body = await api().request('POST', '/flows', { body: { flowType, input, ...(Object.keys(options).length ? { options } : {}) } });
+      const body = await api().request('POST', '/flows', {
+        body: { flowType, input, ...(Object.keys(options).length ? { options } : {}) },
+        headers: { 'idempotency-key': opts.idempotencyKey },
+      });
       out(body, () => `started ${body.flowId} (${body.flowType}, ${body.status})`);
     });
   flows

@@ -308,3 +308,22 @@ export const llmRequestWindow = pgTable(
   },
   (t) => [index('llm_request_window_endpoint_time').on(t.endpoint, t.sentAt)],
 );
+
+/**
+ * Idempotency-Keys of flow starts: a caller that retries `POST /flows` with the key it used before gets the flow
+ * that key started, not a second one. The flow id is chosen when the key is first claimed, so a gateway that dies
+ * between the claim and the start leaves a retry everything it needs to start that same flow. Only a digest of
+ * the request is kept (flow inputs travel encrypted through Temporal and are not copied here).
+ */
+export const flowStartKeys = pgTable(
+  'flow_start_keys',
+  {
+    tenantId: text('tenant_id').notNull(),
+    key: text('key').notNull(),
+    requestDigest: text('request_digest').notNull(),
+    flowId: text('flow_id').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);

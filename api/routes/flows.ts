@@ -12,6 +12,7 @@ import type { FlowStarter } from '../flow-starter';
 import type { AuditTrail } from '../audit';
 import { FLOW_CATALOG, successorOf } from '../../workflows/catalog';
 import { parse } from '../validate';
+import { IDEMPOTENT_REPLAYED_HEADER, idempotencyKey } from '../idempotency';
 
 export interface FlowRouteOptions {
   db: Database;
@@ -25,14 +26,17 @@ export function flowRoutes({ db, flows, starter, audit }: FlowRouteOptions): Rou
 
   router.post('/flows', async (req, res) => {
     const { tenantId, actor } = caller(res);
+    const key = idempotencyKey(req);
     const body = parse(startFlowSchema, req.body, 'body');
-    const started = await starter.start(tenantId, actor, body);
+    const { replayed, ...started } = await starter.start(tenantId, actor, body, key);
+    if (replayed) res.set(IDEMPOTENT_REPLAYED_HEADER, 'true');
     res.status(201).location(`/api/v1/flows/${started.flowId}`).json({ ...started, flowType: body.flowType, status: 'running' });
   });
 
   /** Chaining through the API: start the natural successor of a completed flow with it as input. */
   router.post('/flows/:flowId/successors', async (req, res) => {
     const { tenantId, actor } = caller(res);
+    const key = idempotencyKey(req);
     const predecessor = await flows.state(tenantId, req.params.flowId);
     const body = parse(successorSchema, req.body, 'body');
     const link = successorOf(predecessor.flowType, body.flowType);
@@ -41,7 +45,8 @@ export function flowRoutes({ db, flows, starter, audit }: FlowRouteOptions): Rou
       throw badRequest([{ field: 'body.flowType', rule: 'successor', message: `a ${predecessor.flowType} flow can be followed by: ${allowed}` }]);
     }
     const request = parse(startFlowSchema, { flowType: body.flowType, input: { ...body.input, [link.inputKey]: predecessor.flowId }, options: body.options }, 'body');
-    const started = await starter.start(tenantId, actor, request);
+    const { replayed, ...started } = await starter.start(tenantId, actor, request, key);
+    if (replayed) res.set(IDEMPOTENT_REPLAYED_HEADER, 'true');
     res.status(201).location(`/api/v1/flows/${started.flowId}`).json({ ...started, flowType: body.flowType, status: 'running', predecessorFlowId: predecessor.flowId });
   });
 
@@ -65,8 +70,7 @@ export function flowRoutes({ db, flows, starter, audit }: FlowRouteOptions): Rou
       const changeSchema = state.pendingRequest && phaseChangeSchemas[state.pendingRequest.phase];
       if (changeSchema) parse(changeSchema, body.changes, 'body.changes');
     }
-    const updateId = req.get('idempotency-key') ?? undefined;
-    const state = await flows.control(tenantId, req.params.flowId, action, { ...body, actor }, updateId);
+    const state = await flows.control(tenantId, req.params.flowId, action, { ...body, actor }, idempotencyKey(req));
     res.status(202).json(state);
   });
 

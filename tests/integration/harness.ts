@@ -36,6 +36,7 @@ export function captureHistory(flowId: string, name: string): void {
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 export interface RequestOptions {
@@ -142,7 +143,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       }
       const res = await fetch(`${baseUrl}/api/v1${urlPath}`, { method, headers, body });
       const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
+      return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
     },
     async startWorker() {
       if (worker) return;

@@ -58,9 +58,12 @@ test('upload → discovery → watch to the gate → approve → watch to comple
   const upload = json(await mfo(['imports', 'upload', CMDB, '--json']));
   expect(upload).toMatchObject({ filename: 'cmdb.csv', format: 'cmdb_csv' });
 
-  const started = json(await mfo(['flows', 'start', 'discovery', '--input', JSON.stringify({ importId: upload.id }), '--json']));
+  const startArgs = ['flows', 'start', 'discovery', '--input', JSON.stringify({ importId: upload.id }), '--idempotency-key', `cli-${tenant}`, '--json'];
+  const started = json(await mfo(startArgs));
   const flowId: string = started.flowId;
   expect(flowId.startsWith(`${tenant}.discovery.`)).toBe(true);
+  // The same command again (a user unsure whether the first went through) answers with the same flow.
+  expect(json(await mfo(startArgs))).toEqual(started);
 
   let watch = await mfo(['flows', 'watch', flowId, '--interval', '200']);
   expect(watch.code).toBe(3);

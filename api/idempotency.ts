@@ -1,0 +1,85 @@
+/**
+ * The Idempotency-Key header: what a valid key is, and the record of which flow each start key started.
+ *
+ * On a control message the key is the Temporal update id, so the server applies it at most once. On a start it
+ * names the flow: the first request with a key claims it for a new flow id, and every later request with the same
+ * key and the same body gets that flow (and a body that differs is refused, since the caller is confused about
+ * what it started).
+ */
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Request } from 'express';
+import createHttpError from 'http-errors';
+import stableStringify from 'safe-stable-stringify';
+import { z } from 'zod';
+import type { Database } from '../db';
+import { flowStartKeys } from '../db/schema';
+import { parse } from './validate';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** Set on a start answered from an earlier request with the same key, as payment APIs do. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+
+/** Visible ASCII only: the key is stored, logged and (for updates) sent to Temporal as an id. */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 visible ASCII characters (no spaces)');
+
+/** The request's Idempotency-Key, if it sent one; a malformed one is a 400 naming the header. */
+export function idempotencyKey(req: Request): string | undefined {
+  const value = req.get(IDEMPOTENCY_KEY_HEADER);
+  return value === undefined ? undefined : parse(idempotencyKeySchema, value, `header ${IDEMPOTENCY_KEY_HEADER}`);
+}
+
+/** A digest of a parsed request that does not depend on the order of its keys. */
+export function requestDigest(request: unknown): string {
+  return createHash('sha256').update(stableStringify(request) ?? '').digest('hex');
+}
+
+export interface StartKeyClaim {
+  flowId: string;
+  /** True when an earlier request made the claim: this one is a retry of it. */
+  existing: boolean;
+}
+
+export class FlowStartKeys {
+  private readonly byKey;
+
+  constructor(private readonly db: Database) {
+    this.byKey = db
+      .select({ flowId: flowStartKeys.flowId, requestDigest: flowStartKeys.requestDigest })
+      .from(flowStartKeys)
+      .where(and(eq(flowStartKeys.tenantId, sql.placeholder('tenantId')), eq(flowStartKeys.key, sql.placeholder('key'))))
+      .prepare('flow_start_key');
+  }
+
+  /** The claim an earlier request made on this key, or null; 422 if that request was a different one. */
+  async find(tenantId: string, key: string, digest: string): Promise<StartKeyClaim | null> {
+    const [row] = await this.byKey.execute({ tenantId, key });
+    if (!row) return null;
+    if (row.requestDigest !== digest) throw reused(key, row.flowId);
+    return { flowId: row.flowId, existing: true };
+  }
+
+  /**
+   * Claims the key for `flowId`. Of concurrent requests with the same key exactly one claim is written; the others
+   * get the winner's flow id (or a 422 if their body differs).
+   */
+  async claim(tenantId: string, key: string, digest: string, flowId: string, createdBy: string): Promise<StartKeyClaim> {
+    const inserted = await this.db
+      .insert(flowStartKeys)
+      .values({ tenantId, key, requestDigest: digest, flowId, createdBy })
+      .onConflictDoNothing()
+      .returning({ flowId: flowStartKeys.flowId });
+    if (inserted.length) return { flowId, existing: false };
+    return (await this.find(tenantId, key, digest))!;
+  }
+}
+
+function reused(key: string, flowId: string) {
+  return createHttpError(422, `Idempotency-Key '${key}' was already used for a different request (flow ${flowId}); use a new key for a new start`, {
+    issues: [{ field: `header ${IDEMPOTENCY_KEY_HEADER}`, rule: 'reused', message: `already used for a different request, which started flow ${flowId}` }],
+  });
+}
