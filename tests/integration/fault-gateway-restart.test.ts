@@ -5,16 +5,23 @@
  * The worker is held down while the first request is in flight, so the gateway is certainly killed mid-update
  * (the update cannot complete without a worker), not before or after it; the server keeps the update, which then
  * takes effect, so the retry is the case update ids exist for.
+ *
+ * The same for a start: the gateway dies after claiming the start's Idempotency-Key, either before Temporal has the
+ * start (its requests to Temporal are cut) or after Temporal has recorded it (only the answers are cut), and the
+ * caller's retry through a new gateway yields exactly one flow, the one the key claimed.
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { and, eq } from 'drizzle-orm';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { openDatabase, type DatabaseHandle } from '../../db';
+import { flowStartKeys } from '../../db/schema';
 import { flowDataConverter } from '../../security/data-converter';
 import { stateQuery, type FlowState } from '../../workflows/messages';
 import { generateInventory } from '../fixtures/generate';
 import { readTestEnvironment, TEST_PAYLOAD_KEYS } from '../setup/env';
 import { apiClient, operatorKey } from '../support/api-client';
+import { startTcpProxy, type ProxyMode } from '../support/tcp-proxy';
 import { spawnService, startGateway, waitForWorker, type GatewayProcess, type ServiceEnv, type ServiceProcess } from '../support/processes';
 
 const env = readTestEnvironment();
@@ -100,3 +107,67 @@ test('gateway killed during a reject update: the retry with the same Idempotency
   const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest?.meta?.updateId);
   expect(accepted).toEqual([idempotencyKey]);
 }, 300_000);
+
+/** Polls `probe` until it returns a value, for at most `timeoutMs`. */
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test.each<[ProxyMode, string]>([
+  ['drop-requests', 'before Temporal had the start'],
+  ['drop-responses', 'after Temporal recorded the start, before the caller heard'],
+])('gateway killed during a keyed start (%s: %s): the retry yields exactly the one flow the key claimed', async (cut) => {
+  await gateway?.stop(); // the previous test's
+  const startTenant = `gwstart-${cut.split('-')[1]}-${Date.now().toString(36)}`;
+  const key = await operatorKey(db.db, startTenant);
+  const proxy = await startTcpProxy(service.temporalAddress);
+  try {
+    gateway = await startGateway({ ...service, temporalAddress: proxy.address }, { logFile: path.join(env.tempDir, `gwstart-${cut}-gateway.log`) });
+    let api = apiClient(gateway.baseUrl, key);
+    const upload = await api.request('POST', '/imports?filename=gw.csv', generateInventory({ seed: 504, servers: 50, applications: 5 }).cmdbCsv);
+    expect(upload.status).toBe(201);
+    const body = { flowType: 'discovery', input: { importId: upload.body.id }, options: { autoApprove: true } };
+    const idempotencyKey = randomUUID();
+
+    proxy.mode = cut;
+    const lost = api.request('POST', '/flows', body, { 'idempotency-key': idempotencyKey }).then(
+      (res) => `answered ${res.status}`,
+      (err: Error) => `failed: ${err.message}`,
+    );
+    const claim = await eventually('the key to be claimed', async () => {
+      const [row] = await db.db.select().from(flowStartKeys).where(and(eq(flowStartKeys.tenantId, startTenant), eq(flowStartKeys.key, idempotencyKey)));
+      return row;
+    });
+    const described = () => client.workflow.getHandle(claim.flowId).describe();
+    if (cut === 'drop-responses') {
+      await eventually('Temporal to record the start', () => described().catch(() => null));
+    } else {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await expect(described()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    }
+    await gateway.kill();
+    expect(await lost).toMatch(/^failed/);
+
+    gateway = await startGateway(service, { logFile: path.join(env.tempDir, `gwstart-${cut}-gateway-2.log`) });
+    api = apiClient(gateway.baseUrl, key);
+    const retried = await api.request('POST', '/flows', body, { 'idempotency-key': idempotencyKey });
+    expect(retried.status).toBe(201);
+    expect(retried.body.flowId).toBe(claim.flowId);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    await until(claim.flowId, (s) => s.status === 'completed');
+    // Temporal's own record: one flow for this tenant, under the claimed id.
+    const flows = [];
+    for await (const info of client.workflow.list({ query: `TenantId = '${startTenant}'` })) flows.push(info.workflowId);
+    expect(flows).toEqual([claim.flowId]);
+  } finally {
+    await gateway?.stop();
+    gateway = null;
+    await proxy.close();
+  }
+}, 180_000);

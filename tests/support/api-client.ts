@@ -5,6 +5,7 @@ import type { Database } from '../../db';
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 export interface ApiClient {
@@ -25,7 +26,7 @@ export function apiClient(baseUrl: string, key: string): ApiClient {
       }
       const res = await fetch(`${baseUrl}/api/v1${path}`, init);
       const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
+      return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
     },
   };
 }
