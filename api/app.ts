@@ -122,7 +122,7 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(catalogRoutes());
   api.use(tenantRoutes(db));
   api.use(usageRoutes(db));
-  const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics);
+  const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics, config.MFO_CONTROL_TIMEOUT_MS);
   const starter = new FlowStarter(flows, db, config.MFO_FAULT_INJECTION);
   api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));
   api.use(evidenceRoutes(db, flows));

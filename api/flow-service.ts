@@ -7,6 +7,7 @@ import {
   ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
@@ -60,6 +61,7 @@ export class FlowService {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly metrics: GatewayMetrics,
+    private readonly controlTimeoutMs: number,
   ) {}
 
   /** A new flow id for a start, with the tenant and flow type in it. */
@@ -127,15 +129,20 @@ export class FlowService {
 
   /**
    * Sends a control update. Every update gets an id (the caller's Idempotency-Key, or a fresh one), so the retry
-   * below is safe: the server applies an update id at most once.
+   * below is safe: the server applies an update id at most once. The flow must act on it within the control
+   * timeout; if it does not (its workers are down or overwhelmed), the server still holds the update, which may
+   * take effect later, and the caller is told the id to ask again with.
    */
   async control(tenantId: string, flowId: string, action: ControlAction, request: object, idempotencyKey?: string): Promise<FlowState> {
     const handle = this.handle(tenantId, flowId);
     const updateId = idempotencyKey ?? randomUUID();
+    const deadline = Date.now() + this.controlTimeoutMs;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          const state = await handle.executeUpdate(UPDATES[action] as typeof pauseUpdate, { args: [request as never], updateId });
+          const state = await this.client.withDeadline(deadline, () =>
+            handle.executeUpdate(UPDATES[action] as typeof pauseUpdate, { args: [request as never], updateId }),
+          );
           this.metrics.controlMessages.inc({ action, outcome: 'accepted' });
           return state;
         } catch (err) {
@@ -151,6 +158,14 @@ export class FlowService {
         // Updates cannot reach a closed flow; tell the caller why instead of pretending it is missing.
         const description = await handle.describe().catch(() => null);
         if (description) throw createHttpError(409, `cannot ${action}: the flow is closed (${description.status.name.toLowerCase()})`);
+      }
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        throw createHttpError(
+          503,
+          `the ${action} was not confirmed within ${this.controlTimeoutMs / 1000} s: the flow's workers may be down or busy, or Temporal unreachable. ` +
+            `It may still take effect; to learn its outcome without sending it twice, retry with the header Idempotency-Key: ${updateId}`,
+          { expose: true, headers: { 'retry-after': '5', 'idempotency-key': updateId } },
+        );
       }
       throw translate(err, flowId);
     }

@@ -44,6 +44,11 @@ const schema = z.object({
   MFO_WORKER_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d{1,5}$/, 'must be host:port').optional(),
   MFO_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   MFO_FAULT_INJECTION: flag,
+  /**
+   * How long the gateway waits for a flow to act on a control message. A flow acts once a worker runs it, so with
+   * its workers down the wait would never end; past this the caller gets a 503 naming the update id to retry with.
+   */
+  MFO_CONTROL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   /** OpenAI (or Azure OpenAI) key. With it or OPENAI_BASE_URL set, agents call a model; without both, the offline rules provider answers. */
   OPENAI_API_KEY: unsetIfEmpty(z.string().min(1)),
   /** Any OpenAI-compatible endpoint: Azure OpenAI, Ollama (http://host:11434/v1), vLLM, llama.cpp server… */

@@ -215,6 +215,37 @@ async function keyOf(): Promise<string> {
   return platform.keyFor(tenant, 'tester', 'operator');
 }
 
+test('a control message no worker acts on is a 503 after MFO_CONTROL_TIMEOUT_MS naming its update id; retried with that id once a worker is back, it took effect once', async () => {
+  const idle = await startPlatform({ worker: false, env: { MFO_CONTROL_TIMEOUT_MS: '2000' } });
+  try {
+    const csv = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cmdb.csv'), 'utf8');
+    const importId = (await idle.api('POST', '/imports?filename=cmdb.csv', { raw: csv, tenant })).body.id;
+    const flowId: string = (await idle.api('POST', '/flows', { tenant, body: { flowType: 'discovery', input: { importId } } })).body.flowId;
+
+    const pause = {};
+    const first = await idle.api('POST', `/flows/${flowId}/pause`, { tenant, body: pause });
+    expect(first.status).toBe(503);
+    const updateId = first.headers.get('idempotency-key');
+    expect(updateId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first.headers.get('retry-after')).toBe('5');
+    expect(first.body.detail).toContain(`the pause was not confirmed within 2 s`);
+    expect(first.body.detail).toContain(`Idempotency-Key: ${updateId}`);
+
+    // The server kept the update: a worker's first task for the flow applies it.
+    await idle.startWorker();
+    await idle.waitForFlow(flowId, (s) => s.status === 'paused');
+    const retried = await idle.api('POST', `/flows/${flowId}/pause`, { tenant, body: pause, headers: { 'idempotency-key': updateId! } });
+    expect(retried.status).toBe(202);
+    expect(retried.body.status).toBe('paused');
+    const events = (await idle.client.workflow.getHandle(flowId).fetchHistory()).events ?? [];
+    const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest?.meta?.updateId);
+    expect(accepted).toEqual([updateId]);
+    await idle.client.workflow.getHandle(flowId).terminate('test done');
+  } finally {
+    await idle.stop();
+  }
+});
+
 test('readiness checks Temporal and the database; metrics are Prometheus text with route templates, not ids', async () => {
   const ready = await fetch(`${platform.baseUrl}/readyz`);
   expect(ready.status).toBe(200);

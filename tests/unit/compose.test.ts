@@ -119,6 +119,7 @@ const DEFAULTED: Record<string, string> = {
   MFO_LLM_MAX_OUTPUT_TOKENS: 'tuning',
   MFO_LLM_MAX_TOOL_ROUNDS: 'tuning',
   MFO_WORKFLOW_BUNDLE: 'the worker bundles the workflow code at start',
+  MFO_CONTROL_TIMEOUT_MS: 'tuning: the default wait for a flow to act on a control message',
 };
 
 /** Variables SET_IN requires in a service but missing from it, as "service: NAME". */
