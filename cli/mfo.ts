@@ -183,42 +183,35 @@ export function buildProgram(): Command {
       }
     });
 
-  const control = async (flowId: string, action: string, body: Record<string, unknown> = {}) => {
-    const s = await api().request<FlowState>('POST', `/flows/${encodeURIComponent(flowId)}/${action}`, { body });
+  type ControlOptions = { idempotencyKey?: string };
+  const control = async (flowId: string, action: string, opts: ControlOptions, body: Record<string, unknown> = {}) => {
+    const s = await api().request<FlowState>('POST', `/flows/${encodeURIComponent(flowId)}/${action}`, { body, headers: { 'idempotency-key': opts.idempotencyKey } });
     out(s, () => `${action}: accepted\n${stateLine(s)}`);
   };
+  /** A control command; the key makes it safe to run again, e.g. after a 503 that named the key to use. */
+  const controlCommand = (spec: string, description: string) =>
+    flows.command(spec).description(description).option('--idempotency-key <key>', 'send the message under this id, so running the command again cannot apply it twice');
   for (const action of ['pause', 'resume', 'retry', 'skip'] as const) {
-    flows
-      .command(`${action} <flowId>`)
-      .description(`send the ${action} control message`)
-      .action((flowId: string) => control(flowId, action));
+    controlCommand(`${action} <flowId>`, `send the ${action} control message`).action((flowId: string, opts: ControlOptions) => control(flowId, action, opts));
   }
-  flows
-    .command('cancel <flowId>')
-    .description('cancel a flow')
+  controlCommand('cancel <flowId>', 'cancel a flow')
     .option('--reason <text>', 'why')
-    .action((flowId: string, opts: { reason?: string }) => control(flowId, 'cancel', { reason: opts.reason }));
-  flows
-    .command('approve <flowId>')
-    .description('approve the pending gate')
+    .action((flowId: string, opts: ControlOptions & { reason?: string }) => control(flowId, 'cancel', opts, { reason: opts.reason }));
+  controlCommand('approve <flowId>', 'approve the pending gate')
     .option('--phase <phase>', 'the phase expected to be awaiting approval')
     .option('--comment <text>', 'a comment for the audit trail')
-    .action((flowId: string, opts: { phase?: string; comment?: string }) => control(flowId, 'approve', { phase: opts.phase, comment: opts.comment }));
-  flows
-    .command('reject <flowId>')
-    .description('reject the pending gate with feedback (the phase reruns)')
+    .action((flowId: string, opts: ControlOptions & { phase?: string; comment?: string }) => control(flowId, 'approve', opts, { phase: opts.phase, comment: opts.comment }));
+  controlCommand('reject <flowId>', 'reject the pending gate with feedback (the phase reruns)')
     .requiredOption('--feedback <text>', 'what to change')
     .option('--phase <phase>', 'the phase expected to be awaiting approval')
     .option('--changes <json>', 'structured changes as a JSON object')
-    .action((flowId: string, opts: { feedback: string; phase?: string; changes?: string }) =>
-      control(flowId, 'reject', { feedback: opts.feedback, phase: opts.phase, changes: jsonObject('--changes', opts.changes) }),
+    .action((flowId: string, opts: ControlOptions & { feedback: string; phase?: string; changes?: string }) =>
+      control(flowId, 'reject', opts, { feedback: opts.feedback, phase: opts.phase, changes: jsonObject('--changes', opts.changes) }),
     );
-  flows
-    .command('input <flowId>')
-    .description('answer a pending input request')
+  controlCommand('input <flowId>', 'answer a pending input request')
     .requiredOption('--data <json>', 'the answer as a JSON object')
     .option('--phase <phase>', 'the phase expected to be awaiting input')
-    .action((flowId: string, opts: { data: string; phase?: string }) => control(flowId, 'input', { data: jsonObject('--data', opts.data), phase: opts.phase }));
+    .action((flowId: string, opts: ControlOptions & { data: string; phase?: string }) => control(flowId, 'input', opts, { data: jsonObject('--data', opts.data), phase: opts.phase }));
   flows
     .command('audit <flowId>')
     .description("a flow's audit trail")

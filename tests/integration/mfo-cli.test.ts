@@ -150,11 +150,15 @@ test('pause, resume, retry, reject with feedback and cancel through the CLI; an 
     state = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_approval');
   }
 
-  const reject = await mfo(['flows', 'reject', flowId, '--phase', 'field_mapping', '--feedback', '"Owner" is the location']);
+  const rejectArgs = ['flows', 'reject', flowId, '--phase', 'field_mapping', '--feedback', '"Owner" is the location', '--idempotency-key', `reject-${flowId}`];
+  const reject = await mfo(rejectArgs);
   expect(reject.code).toBe(0);
   expect(reject.stdout).toContain('reject: accepted');
   const rerun = await platform.waitForFlow(flowId, (s) => s.status === 'awaiting_approval' && s.phases.find((p) => p.name === 'field_mapping')!.runs === 2);
   expect(JSON.stringify(rerun.phases.find((p) => p.name === 'field_mapping')!.feedback)).toContain('\\"Owner\\" is the location');
+  // Run again with its key, the reject is answered, not applied a second time: no third run of the phase.
+  expect((await mfo(rejectArgs)).code).toBe(0);
+  expect((await stateOf(flowId)).phases.find((p) => p.name === 'field_mapping')).toMatchObject({ runs: 2, feedback: [expect.anything()] });
 
   const cancel = await mfo(['flows', 'cancel', flowId, '--reason', 'wrong inventory']);
   expect(cancel.code).toBe(0);
