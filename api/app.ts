@@ -20,6 +20,7 @@ import { flowRoutes } from './routes/flows';
 import { programmeRoutes } from './routes/programmes';
 import { scheduleRoutes } from './routes/schedules';
 import { FlowStarter } from './flow-starter';
+import { FlowStartKeys } from './idempotency';
 import { AuditTrail } from './audit';
 import { GatewayMetrics } from './metrics';
 import { openApiDocument } from './openapi';
@@ -123,11 +124,12 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(tenantRoutes(db));
   api.use(usageRoutes(db));
   const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics, config.MFO_CONTROL_TIMEOUT_MS);
-  const starter = new FlowStarter(flows, db, config.MFO_FAULT_INJECTION);
+  const startKeys = new FlowStartKeys(db);
+  const starter = new FlowStarter(flows, db, startKeys, config.MFO_FAULT_INJECTION);
   api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));
   api.use(evidenceRoutes(db, flows));
   api.use(scheduleRoutes({ client, starter, taskQueue: config.TEMPORAL_TASK_QUEUE }));
-  api.use(programmeRoutes(client, starter, config.TEMPORAL_TASK_QUEUE));
+  api.use(programmeRoutes({ client, starter, startKeys, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => next(createHttpError(404, `no route for ${req.method} ${req.path}`)));

@@ -10,6 +10,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowExecutionInfo,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
@@ -93,13 +94,8 @@ export class FlowService {
   }
 
   /** The run of an existing flow of this tenant, or null if there is none. */
-  async existingRun(tenantId: string, flowId: string): Promise<string | null> {
-    try {
-      return (await this.handle(tenantId, flowId).describe()).runId;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return null;
-      throw err;
-    }
+  existingRun(tenantId: string, flowId: string): Promise<string | null> {
+    return existingRunOf(this.handle(tenantId, flowId));
   }
 
   async list(tenantId: string, filter: { type?: FlowType; status?: FlowStatus; limit: number }): Promise<FlowSummary[]> {
@@ -175,6 +171,16 @@ export class FlowService {
     const [owner, type] = flowId.split('.');
     if (owner !== tenantId || !type || !isFlowType(type)) throw notFound(flowId);
     return this.client.workflow.getHandle(flowId);
+  }
+}
+
+/** The run of the workflow under this handle's id, or null if there is none (what a keyed start asks first). */
+export async function existingRunOf(handle: WorkflowHandle): Promise<string | null> {
+  try {
+    return (await handle.describe()).runId;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
   }
 }
 

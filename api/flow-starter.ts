@@ -10,7 +10,7 @@ import { imports } from '../db/schema';
 import { FLOW_CATALOG, FLOW_TYPES, successorOf, type FlowType } from '../workflows/catalog';
 import type { FlowOptions, FlowStartInput, FlowState } from '../workflows/messages';
 import type { FlowService } from './flow-service';
-import { FlowStartKeys, requestDigest } from './idempotency';
+import { requestDigest, type FlowStartKeys } from './idempotency';
 import { badRequest } from './problems';
 import { flowInputSchemas, type StartFlowRequest } from './schemas';
 import { parse } from './validate';
@@ -27,14 +27,13 @@ export function predecessorOf(flowType: FlowType): { flowType: FlowType; inputKe
 export class FlowStarter {
   /** Built once (see `authenticate`): every Discovery start checks its import. */
   private readonly tenantImport;
-  private readonly startKeys: FlowStartKeys;
 
   constructor(
     private readonly flows: FlowService,
     db: Database,
+    private readonly startKeys: FlowStartKeys,
     private readonly faultInjection: boolean,
   ) {
-    this.startKeys = new FlowStartKeys(db);
     this.tenantImport = db
       .select({ id: imports.id })
       .from(imports)
@@ -52,25 +51,19 @@ export class FlowStarter {
     return { tenantId, flowType: request.flowType, requestedBy: actor, input, options };
   }
 
-  /**
-   * Starts the flow. With an Idempotency-Key, a retry of an earlier start (same key, same request) gets that
-   * start's flow, `replayed`, and starts nothing; a start that got as far as claiming the key but not further (the
-   * gateway died in between) is completed under the id it claimed.
-   */
+  /** Starts the flow; with an Idempotency-Key, at most once per key (see FlowStartKeys.startOnce). */
   async start(tenantId: string, actor: string, request: StartFlowRequest, key?: string): Promise<{ flowId: string; runId: string; replayed: boolean }> {
     if (!key) return { ...(await this.flows.start(await this.prepare(tenantId, actor, request))), replayed: false };
-    // The request as sent, before the flow's input defaults are applied: a retry tomorrow of a start whose input
-    // defaults to today's date is still the same request.
-    const digest = requestDigest(request);
-    const earlier = await this.startKeys.find(tenantId, key, digest);
-    if (earlier) {
-      const runId = await this.flows.existingRun(tenantId, earlier.flowId);
-      if (runId) return { flowId: earlier.flowId, runId, replayed: true };
-    }
-    // Validated before the key is claimed, so a request that fails validation leaves its key unused.
-    const start = await this.prepare(tenantId, actor, request);
-    const claim = earlier ?? (await this.startKeys.claim(tenantId, key, digest, this.flows.newFlowId(tenantId, request.flowType), actor));
-    return { ...(await this.flows.start(start, claim.flowId)), replayed: claim.existing };
+    const { workflowId, runId, replayed } = await this.startKeys.startOnce(tenantId, key, actor, {
+      // The request as sent, before the flow's input defaults are applied: a retry tomorrow of a start whose input
+      // defaults to today's date is still the same request.
+      digest: requestDigest(request),
+      prepare: () => this.prepare(tenantId, actor, request),
+      newWorkflowId: () => this.flows.newFlowId(tenantId, request.flowType),
+      existingRun: (flowId) => this.flows.existingRun(tenantId, flowId),
+      start: async (start, flowId) => (await this.flows.start(start, flowId)).runId,
+    });
+    return { flowId: workflowId, runId, replayed };
   }
 
   private async resolveInput(tenantId: string, flowType: FlowType, raw: unknown, where: string): Promise<Record<string, unknown>> {

@@ -44,6 +44,26 @@ export interface StartKeyClaim {
   existing: boolean;
 }
 
+/** How to start one kind of workflow (a flow, a programme) for `startOnce`. */
+export interface KeyedStart<Prepared> {
+  /** A digest of the request as sent (see requestDigest). */
+  digest: string;
+  /** Validates the request; throws its 4xx. */
+  prepare(): Promise<Prepared>;
+  newWorkflowId(): string;
+  /** The run of the workflow under this id, or null if there is none. */
+  existingRun(workflowId: string): Promise<string | null>;
+  /** Starts it under this id; an id that already has a workflow answers with that workflow's run. */
+  start(prepared: Prepared, workflowId: string): Promise<string>;
+}
+
+export interface KeyedStartResult {
+  workflowId: string;
+  runId: string;
+  /** Answered from an earlier request with the same key. */
+  replayed: boolean;
+}
+
 export class FlowStartKeys {
   private readonly byKey;
 
@@ -55,8 +75,25 @@ export class FlowStartKeys {
       .prepare('flow_start_key');
   }
 
+  /**
+   * Starts a workflow at most once per key. A retry of an earlier start (same key, same request) gets that start's
+   * workflow, `replayed`, and starts nothing; a start that got as far as claiming the key but not further (the
+   * gateway died in between) is completed under the id it claimed. The request is validated before the key is
+   * claimed, so a request that fails validation leaves its key unused.
+   */
+  async startOnce<Prepared>(tenantId: string, key: string, actor: string, how: KeyedStart<Prepared>): Promise<KeyedStartResult> {
+    const earlier = await this.find(tenantId, key, how.digest);
+    if (earlier) {
+      const runId = await how.existingRun(earlier.flowId);
+      if (runId) return { workflowId: earlier.flowId, runId, replayed: true };
+    }
+    const prepared = await how.prepare();
+    const claim = earlier ?? (await this.claim(tenantId, key, how.digest, how.newWorkflowId(), actor));
+    return { workflowId: claim.flowId, runId: await how.start(prepared, claim.flowId), replayed: claim.existing };
+  }
+
   /** The claim an earlier request made on this key, or null; 422 if that request was a different one. */
-  async find(tenantId: string, key: string, digest: string): Promise<StartKeyClaim | null> {
+  private async find(tenantId: string, key: string, digest: string): Promise<StartKeyClaim | null> {
     const [row] = await this.byKey.execute({ tenantId, key });
     if (!row) return null;
     if (row.requestDigest !== digest) throw reused(key, row.flowId);
@@ -67,7 +104,7 @@ export class FlowStartKeys {
    * Claims the key for `flowId`. Of concurrent requests with the same key exactly one claim is written; the others
    * get the winner's flow id (or a 422 if their body differs).
    */
-  async claim(tenantId: string, key: string, digest: string, flowId: string, createdBy: string): Promise<StartKeyClaim> {
+  private async claim(tenantId: string, key: string, digest: string, flowId: string, createdBy: string): Promise<StartKeyClaim> {
     const inserted = await this.db
       .insert(flowStartKeys)
       .values({ tenantId, key, requestDigest: digest, flowId, createdBy })

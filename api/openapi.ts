@@ -57,7 +57,7 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
     delete: { summary: 'Delete a schedule', success: 204, role: 'operator' },
   },
   '/schedules/{scheduleId}/{action}': { post: { summary: 'pause | unpause | trigger a schedule', success: 202, role: 'operator' } },
-  '/programmes': { post: { summary: 'Start a programme: Discovery → Assessment → Planning → Execution per wave', body: programmeSchema, success: 201, role: 'operator' } },
+  '/programmes': { post: { summary: 'Start a programme: Discovery → Assessment → Planning → Execution per wave', body: programmeSchema, success: 201, role: 'operator', idempotencyKey: 'start' } },
   '/programmes/{programmeId}': { get: { summary: "A programme's stage and children", success: 200, role: 'any' } },
   '/programmes/{programmeId}/cancel': { post: { summary: 'Cancel a programme and its running child', success: 202, role: 'operator' } },
   '/usage': { get: { summary: "The tenant's LLM usage and cost from the ledger, grouped by flow, phase, agent, model, outcome, day or month", query: usageQuerySchema, success: 200, role: 'any' } },
@@ -83,7 +83,7 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
 
 const IDEMPOTENCY_KEY_DOC = {
   start:
-    'Makes the start safe to retry: a request with a key this tenant used before, and the same body, is answered with the flow that key started (header Idempotent-Replayed: true) and starts nothing; with a different body it is a 422.',
+    'Makes the start safe to retry: a request with a key this tenant used before, and the same body, is answered with the flow (or programme) that key started (header Idempotent-Replayed: true) and starts nothing; with a different body it is a 422.',
   update: 'Becomes the Temporal update id, so a retried message takes effect at most once.',
 };
 

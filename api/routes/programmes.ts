@@ -1,7 +1,7 @@
 /** Programmes: the whole Discovery → Execution journey as one parent workflow with the flows as children. */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import createHttpError from 'http-errors';
 import { z } from 'zod';
 import { programmeStateQuery, type ProgrammeInput } from '../../workflows/programme';
@@ -11,6 +11,8 @@ import { flowInputSchemas, startFlowSchema } from '../schemas';
 import { parse } from '../validate';
 import type { FlowStarter } from '../flow-starter';
 import { workflowState } from '../workflow-state';
+import { existingRunOf } from '../flow-service';
+import { IDEMPOTENT_REPLAYED_HEADER, idempotencyKey, requestDigest, type FlowStartKeys } from '../idempotency';
 
 export const programmeSchema = z
   .object({
@@ -29,7 +31,14 @@ function later(flowType: 'assessment' | 'planning' | 'execution', raw: Record<st
   return parsed;
 }
 
-export function programmeRoutes(client: Client, starter: FlowStarter, taskQueue: string): Router {
+export interface ProgrammeRouteOptions {
+  client: Client;
+  starter: FlowStarter;
+  startKeys: FlowStartKeys;
+  taskQueue: string;
+}
+
+export function programmeRoutes({ client, starter, startKeys, taskQueue }: ProgrammeRouteOptions): Router {
   const router = Router();
 
   const handleFor = (tenantId: string, id: string) => {
@@ -37,12 +46,11 @@ export function programmeRoutes(client: Client, starter: FlowStarter, taskQueue:
     return client.workflow.getHandle(id);
   };
 
-  router.post('/programmes', async (req, res) => {
-    const { tenantId, actor } = caller(res);
-    const body = parse(programmeSchema, req.body, 'body');
+  /** Validates the request and builds the programme's input. */
+  async function prepare(tenantId: string, actor: string, body: z.infer<typeof programmeSchema>): Promise<ProgrammeInput> {
     // Validates the import and the options exactly as a Discovery start would.
     const discovery = await starter.prepare(tenantId, actor, parse(startFlowSchema, { flowType: 'discovery', input: { importId: body.importId }, options: body.options }, 'body'));
-    const input: ProgrammeInput = {
+    return {
       tenantId,
       requestedBy: actor,
       importId: body.importId,
@@ -51,18 +59,50 @@ export function programmeRoutes(client: Client, starter: FlowStarter, taskQueue:
       planning: later('planning', body.planning, { assessmentFlowId: 'programme' }),
       execution: later('execution', body.execution, { planningFlowId: 'programme', wave: 1 }),
     };
-    const programmeId = `${tenantId}.programme.${randomUUID()}`;
-    await client.workflow.start('programmeFlow', {
-      taskQueue,
-      workflowId: programmeId,
-      args: [input],
-      typedSearchAttributes: [
-        { key: TenantIdKey, value: tenantId },
-        { key: FlowTypeKey, value: 'programme' },
-        { key: FlowStatusKey, value: 'running' },
-      ],
-      staticSummary: `Migration programme for tenant ${tenantId}, started by ${actor}: Discovery → Assessment → Planning → Execution per wave`,
-    });
+  }
+
+  /** Starts the programme under this id; a keyed retry may find it started already (REJECT_DUPLICATE: never a second run). */
+  async function start(input: ProgrammeInput, programmeId: string, keyed: boolean): Promise<string> {
+    try {
+      const handle = await client.workflow.start('programmeFlow', {
+        taskQueue,
+        workflowId: programmeId,
+        args: [input],
+        ...(keyed ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
+        typedSearchAttributes: [
+          { key: TenantIdKey, value: input.tenantId },
+          { key: FlowTypeKey, value: 'programme' },
+          { key: FlowStatusKey, value: 'running' },
+        ],
+        staticSummary: `Migration programme for tenant ${input.tenantId}, started by ${input.requestedBy}: Discovery → Assessment → Planning → Execution per wave`,
+      });
+      return handle.firstExecutionRunId;
+    } catch (err) {
+      if (!keyed || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return (await client.workflow.getHandle(programmeId).describe()).runId;
+    }
+  }
+
+  router.post('/programmes', async (req, res) => {
+    const { tenantId, actor } = caller(res);
+    const key = idempotencyKey(req);
+    const body = parse(programmeSchema, req.body, 'body');
+    const newProgrammeId = () => `${tenantId}.programme.${randomUUID()}`;
+    let programmeId: string;
+    if (key) {
+      const started = await startKeys.startOnce(tenantId, key, actor, {
+        digest: requestDigest({ programme: body }),
+        prepare: () => prepare(tenantId, actor, body),
+        newWorkflowId: newProgrammeId,
+        existingRun: (id) => existingRunOf(client.workflow.getHandle(id)),
+        start: (input, id) => start(input, id, true),
+      });
+      programmeId = started.workflowId;
+      if (started.replayed) res.set(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    } else {
+      programmeId = newProgrammeId();
+      await start(await prepare(tenantId, actor, body), programmeId, false);
+    }
     res.status(201).location(`/api/v1/programmes/${programmeId}`).json({ programmeId, status: 'running' });
   });
 

@@ -142,3 +142,25 @@ test('a gateway that died between claiming a key and starting: the retry starts 
   expect(state.input).toMatchObject({ importId });
   expect(await executionsWithId([claimedFlowId], 1)).toBe(1);
 });
+
+test('a programme start retried with its key gets the same programme; a key already used for a flow start is refused', async () => {
+  const key = randomUUID();
+  const body = { importId, options: { autoApprove: false } };
+  const post = (k: string, b: unknown) => platform.api('POST', '/programmes', { tenant, body: b, headers: { 'idempotency-key': k } });
+  const first = await post(key, body);
+  expect(first.status).toBe(201);
+  expect(replayed(first)).toBe(false);
+  const again = await post(key, body);
+  expect(again.status).toBe(201);
+  expect(replayed(again)).toBe(true);
+  expect(again.body.programmeId).toBe(first.body.programmeId);
+  expect(await claims(key)).toEqual([{ flowId: first.body.programmeId }]);
+  expect((await post(key, { ...body, options: { autoApprove: true } })).status).toBe(422);
+
+  const flowKey = randomUUID();
+  expect((await start(flowKey, discovery())).status).toBe(201);
+  const reused = await post(flowKey, body);
+  expect(reused.status).toBe(422);
+  expect(reused.body.issues[0]).toMatchObject({ field: 'header idempotency-key', rule: 'reused' });
+  expect((await platform.api('POST', `/programmes/${first.body.programmeId}/cancel`, { tenant })).status).toBe(202);
+});
