@@ -24,11 +24,11 @@ export const discovery = (ctx: BenchContext): PlatformFlow => ({ flowType: 'disc
 
 /**
  * POST /flows on the real gateway: authentication, validation, the predecessor check (the import for Discovery, a
- * state query for the others), encryption, the start call.
+ * state query for the others), encryption, the start call. With an Idempotency-Key, sending it again is safe.
  */
-export async function startPlatformFlow(ctx: BenchContext, autoApprove: boolean, flow: PlatformFlow = discovery(ctx)): Promise<Started> {
+export async function startPlatformFlow(ctx: BenchContext, autoApprove: boolean, flow: PlatformFlow = discovery(ctx), idempotencyKey?: string): Promise<Started> {
   const t = process.hrtime.bigint();
-  const res = await ctx.api.request('POST', '/flows', { ...flow, options: { autoApprove } });
+  const res = await ctx.api.request('POST', '/flows', { ...flow, options: { autoApprove } }, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   const startMs = elapsedMs(t);
   if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { workflowId: res.body.flowId, startMs };

@@ -10,6 +10,7 @@
  * flows' histories tell where the time went (lib/update-timeline.ts).
  */
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import type { BenchContext } from '../lib/context';
 import { platformResult, pool, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
@@ -57,10 +58,12 @@ export async function approvalResume(ctx: BenchContext): Promise<ScenarioResult>
   const platformIds: string[] = [];
   let parkRetries = 0;
   await pool(Array.from({ length: n }), STARTERS, async () => {
-    // Parking is not what is timed: a start the saturated dev server could not take in time (503) is sent again.
+    // Parking is not what is timed: a start the saturated dev server could not take in time (503) is sent again,
+    // under the same Idempotency-Key, so a start the server did record is not parked twice.
+    const key = randomUUID();
     for (let attempt = 1; ; attempt++) {
       try {
-        platformIds.push((await startPlatformFlow(ctx, false, assessment)).workflowId);
+        platformIds.push((await startPlatformFlow(ctx, false, assessment, key)).workflowId);
         break;
       } catch (err) {
         if (!/start failed: 503/.test((err as Error).message) || attempt >= 5) throw err;
