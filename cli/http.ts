@@ -6,6 +6,8 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: number,
     readonly lines: string[] = [],
+    /** Whether the request may have been acted on although it failed: a 5xx, or the connection lost mid-request. */
+    readonly outcomeUnknown = false,
   ) {
     super(message);
   }
@@ -50,8 +52,9 @@ export class ApiClient {
       res = await fetch(url, { method, headers, body });
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const reason = cause?.code === 'ECONNREFUSED' ? 'connection refused' : (cause?.message ?? (err as Error).message);
-      throw new CliError(`cannot reach the gateway at ${base}: ${reason} (is it running? set --url or MFO_URL)`, 1);
+      const refused = cause?.code === 'ECONNREFUSED';
+      const reason = refused ? 'connection refused' : (cause?.message ?? (err as Error).message);
+      throw new CliError(`cannot reach the gateway at ${base}: ${reason} (is it running? set --url or MFO_URL)`, 1, [], !refused);
     }
     const text = await res.text();
     let parsed: unknown = null;
@@ -66,7 +69,7 @@ export class ApiClient {
       const problem = (parsed && typeof parsed === 'object' ? parsed : {}) as { detail?: string; title?: string; issues?: { field?: string; message?: string }[] };
       const detail = problem.detail ?? problem.title ?? (typeof parsed === 'string' && parsed ? parsed : res.statusText);
       const issues = (problem.issues ?? []).map((i) => `  ${i.field || '(root)'}: ${i.message ?? ''}`);
-      throw new CliError(`error ${res.status}: ${detail}`, 1, issues);
+      throw new CliError(`error ${res.status}: ${detail}`, 1, issues, res.status >= 500);
     }
     return parsed as T;
   }

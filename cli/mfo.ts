@@ -4,6 +4,7 @@
  * in an option), 3 `flows watch` stopped at a human gate.
  * Run through cli/mfo.mjs (`npx mfo …`), which loads this file with tsx.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -28,6 +29,21 @@ function defaultKey(): string | undefined {
     return fs.readFileSync(path.join(PROJECT_ROOT, '.data', 'operator.key'), 'utf8').trim() || undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Sends a start or control message under an Idempotency-Key (the user's, or a fresh one). If it fails in a way that
+ * leaves its outcome unknown (a 5xx, a connection lost mid-request), the error says how to retry it safely: with
+ * the same key, the gateway answers with what the first attempt did instead of doing it twice.
+ */
+async function sentOnce<T>(userKey: string | undefined, send: (key: string) => Promise<T>): Promise<T> {
+  const key = userKey ?? randomUUID();
+  try {
+    return await send(key);
+  } catch (err) {
+    if (err instanceof CliError && err.outcomeUnknown) err.lines.push(`it may have been applied; to retry without acting twice, run the command again with --idempotency-key ${key}`);
+    throw err;
   }
 }
 
@@ -125,10 +141,9 @@ export function buildProgram(): Command {
       const options: Record<string, unknown> = {};
       if (opts.autoApprove) options.autoApprove = true;
       if (opts.chain) options.chain = { flowType: opts.chain };
-      const body = await api().request('POST', '/flows', {
-        body: { flowType, input, ...(Object.keys(options).length ? { options } : {}) },
-        headers: { 'idempotency-key': opts.idempotencyKey },
-      });
+      const body = await sentOnce(opts.idempotencyKey, (key) =>
+        api().request('POST', '/flows', { body: { flowType, input, ...(Object.keys(options).length ? { options } : {}) }, headers: { 'idempotency-key': key } }),
+      );
       out(body, () => `started ${body.flowId} (${body.flowType}, ${body.status})`);
     });
   flows
@@ -185,10 +200,10 @@ export function buildProgram(): Command {
 
   type ControlOptions = { idempotencyKey?: string };
   const control = async (flowId: string, action: string, opts: ControlOptions, body: Record<string, unknown> = {}) => {
-    const s = await api().request<FlowState>('POST', `/flows/${encodeURIComponent(flowId)}/${action}`, { body, headers: { 'idempotency-key': opts.idempotencyKey } });
+    const s = await sentOnce(opts.idempotencyKey, (key) => api().request<FlowState>('POST', `/flows/${encodeURIComponent(flowId)}/${action}`, { body, headers: { 'idempotency-key': key } }));
     out(s, () => `${action}: accepted\n${stateLine(s)}`);
   };
-  /** A control command; the key makes it safe to run again, e.g. after a 503 that named the key to use. */
+  /** A control command; the key makes it safe to run again (see sentOnce). */
   const controlCommand = (spec: string, description: string) =>
     flows.command(spec).description(description).option('--idempotency-key <key>', 'send the message under this id, so running the command again cannot apply it twice');
   for (const action of ['pause', 'resume', 'retry', 'skip'] as const) {

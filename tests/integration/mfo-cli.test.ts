@@ -246,3 +246,29 @@ test('usage and budgets: a table by default, JSON for scripts', async () => {
   expect(table.stdout).toMatch(/^TOTAL\s+0\s+0/m);
   expect(table.stdout).toContain('monthly budget $12.5');
 });
+
+test('a control message whose outcome is unknown (no worker acts on it in time): the CLI names the key to rerun it with, and the rerun applies it once', async () => {
+  const idle = await startPlatform({ worker: false, env: { MFO_CONTROL_TIMEOUT_MS: '1000' } });
+  try {
+    const key = await idle.keyFor(tenant, 'alice', 'operator');
+    const upload = json(await mfo(['imports', 'upload', CMDB, '--json'], { url: idle.baseUrl, key }));
+    const flowId: string = json(await mfo(['flows', 'start', 'discovery', '--input', JSON.stringify({ importId: upload.id }), '--json'], { url: idle.baseUrl, key })).flowId;
+
+    const unknown = await mfo(['flows', 'pause', flowId], { url: idle.baseUrl, key });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error 503: the pause was not confirmed within 1 s/);
+    const rerun = /run the command again with --idempotency-key (\S+)$/m.exec(unknown.stderr);
+    expect(rerun).not.toBeNull();
+
+    await idle.startWorker();
+    await idle.waitForFlow(flowId, (s) => s.status === 'paused');
+    const again = await mfo(['flows', 'pause', flowId, '--idempotency-key', rerun![1]], { url: idle.baseUrl, key });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^pause: accepted\nflow:\s+\S+\nstatus:\s+paused$/m);
+    const events = (await idle.client.workflow.getHandle(flowId).fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest?.meta?.updateId)).toEqual([rerun![1]]);
+    await idle.client.workflow.getHandle(flowId).terminate('test done');
+  } finally {
+    await idle.stop();
+  }
+});
