@@ -156,6 +156,7 @@ export class FlowService {
         if (description) throw createHttpError(409, `cannot ${action}: the flow is closed (${description.status.name.toLowerCase()})`);
       }
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        this.metrics.controlMessages.inc({ action, outcome: 'unconfirmed' });
         throw createHttpError(
           503,
           `the ${action} was not confirmed within ${this.controlTimeoutMs / 1000} s: the flow's workers may be down or busy, or Temporal unreachable. ` +

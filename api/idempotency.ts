@@ -1,5 +1,6 @@
 /**
- * The Idempotency-Key header: what a valid key is, and the record of which flow each start key started.
+ * The Idempotency-Key header: what a valid key is, and the record of which flow (or programme) each start key
+ * started.
  *
  * On a control message the key is the Temporal update id, so the server applies it at most once. On a start it
  * names the flow: the first request with a key claims it for a new flow id, and every later request with the same
@@ -39,7 +40,7 @@ export function requestDigest(request: unknown): string {
 }
 
 export interface StartKeyClaim {
-  flowId: string;
+  workflowId: string;
   /** True when an earlier request made the claim: this one is a retry of it. */
   existing: boolean;
 }
@@ -84,12 +85,12 @@ export class FlowStartKeys {
   async startOnce<Prepared>(tenantId: string, key: string, actor: string, how: KeyedStart<Prepared>): Promise<KeyedStartResult> {
     const earlier = await this.find(tenantId, key, how.digest);
     if (earlier) {
-      const runId = await how.existingRun(earlier.flowId);
-      if (runId) return { workflowId: earlier.flowId, runId, replayed: true };
+      const runId = await how.existingRun(earlier.workflowId);
+      if (runId) return { workflowId: earlier.workflowId, runId, replayed: true };
     }
     const prepared = await how.prepare();
     const claim = earlier ?? (await this.claim(tenantId, key, how.digest, how.newWorkflowId(), actor));
-    return { workflowId: claim.flowId, runId: await how.start(prepared, claim.flowId), replayed: claim.existing };
+    return { workflowId: claim.workflowId, runId: await how.start(prepared, claim.workflowId), replayed: claim.existing };
   }
 
   /** The claim an earlier request made on this key, or null; 422 if that request was a different one. */
@@ -97,20 +98,20 @@ export class FlowStartKeys {
     const [row] = await this.byKey.execute({ tenantId, key });
     if (!row) return null;
     if (row.requestDigest !== digest) throw reused(key, row.flowId);
-    return { flowId: row.flowId, existing: true };
+    return { workflowId: row.flowId, existing: true };
   }
 
   /**
-   * Claims the key for `flowId`. Of concurrent requests with the same key exactly one claim is written; the others
+   * Claims the key for `workflowId`. Of concurrent requests with the same key exactly one claim is written; the others
    * get the winner's flow id (or a 422 if their body differs).
    */
-  private async claim(tenantId: string, key: string, digest: string, flowId: string, createdBy: string): Promise<StartKeyClaim> {
+  private async claim(tenantId: string, key: string, digest: string, workflowId: string, createdBy: string): Promise<StartKeyClaim> {
     const inserted = await this.db
       .insert(flowStartKeys)
-      .values({ tenantId, key, requestDigest: digest, flowId, createdBy })
+      .values({ tenantId, key, requestDigest: digest, flowId: workflowId, createdBy })
       .onConflictDoNothing()
       .returning({ flowId: flowStartKeys.flowId });
-    if (inserted.length) return { flowId, existing: false };
+    if (inserted.length) return { workflowId, existing: false };
     return (await this.find(tenantId, key, digest))!;
   }
 }

@@ -25,7 +25,7 @@ export class GatewayMetrics {
 
   readonly controlMessages = new Counter({
     name: 'mfo_control_messages_total',
-    help: 'Control messages (updates) sent to flows, by action and outcome (accepted / rejected).',
+    help: 'Control messages (updates) sent to flows, by action and outcome (accepted / rejected / unconfirmed: not acted on within MFO_CONTROL_TIMEOUT_MS).',
     labelNames: ['action', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -84,7 +84,8 @@ export const API_OPERATIONS: Record<string, Record<string, Operation>> = {
 const IDEMPOTENCY_KEY_DOC = {
   start:
     'Makes the start safe to retry: a request with a key this tenant used before, and the same body, is answered with the flow (or programme) that key started (header Idempotent-Replayed: true) and starts nothing; with a different body it is a 422.',
-  update: 'Becomes the Temporal update id, so a retried message takes effect at most once.',
+  update:
+    'Becomes the Temporal update id, so a retried message takes effect at most once. A message the flow has not acted on within MFO_CONTROL_TIMEOUT_MS is a 503 whose Idempotency-Key response header is the id to retry with.',
 };
 
 const problem = { $ref: '#/components/schemas/Problem' };

@@ -230,6 +230,7 @@ test('a control message no worker acts on is a 503 after MFO_CONTROL_TIMEOUT_MS 
     expect(first.headers.get('retry-after')).toBe('5');
     expect(first.body.detail).toContain(`the pause was not confirmed within 2 s`);
     expect(first.body.detail).toContain(`Idempotency-Key: ${updateId}`);
+    expect(await (await fetch(`${idle.baseUrl}/metrics`)).text()).toContain('mfo_control_messages_total{action="pause",outcome="unconfirmed"} 1');
 
     // The server kept the update: a worker's first task for the flow applies it.
     await idle.startWorker();
