@@ -11,6 +11,7 @@ import {
   type Client,
   type WorkflowExecutionInfo,
   type WorkflowHandle,
+  type WorkflowStartOptions,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
@@ -70,27 +71,17 @@ export class FlowService {
     return flowWorkflowId(tenantId, flowType, randomUUID());
   }
 
-  /**
-   * Starts a flow. A keyed start names its flow id and may be a retry of an earlier attempt, so an id that already
-   * has a flow, running or closed, is not an error: the answer is that flow, and nothing new is started.
-   */
+  /** Starts a flow; a keyed start names its flow id (see startWorkflow). */
   async start(args: FlowStartInput, keyedFlowId?: string): Promise<{ flowId: string; runId: string }> {
     const flowId = keyedFlowId ?? this.newFlowId(args.tenantId, args.flowType);
-    try {
-      const handle = await this.client.workflow.start(FLOW_CATALOG[args.flowType].workflowType, {
-        taskQueue: this.taskQueue,
-        workflowId: flowId,
-        args: [args],
-        // Never a second run under a keyed id, even after the first has closed.
-        ...(keyedFlowId ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
-        ...flowStartOptions(args),
-      });
-      this.metrics.flowsStarted.inc({ flow_type: args.flowType });
-      return { flowId, runId: handle.firstExecutionRunId };
-    } catch (err) {
-      if (!keyedFlowId || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return { flowId, runId: (await this.client.workflow.getHandle(flowId).describe()).runId };
-    }
+    const { runId, started } = await startWorkflow(
+      this.client,
+      FLOW_CATALOG[args.flowType].workflowType,
+      { taskQueue: this.taskQueue, workflowId: flowId, args: [args], ...flowStartOptions(args) },
+      keyedFlowId !== undefined,
+    );
+    if (started) this.metrics.flowsStarted.inc({ flow_type: args.flowType });
+    return { flowId, runId };
   }
 
   /** The run of an existing flow of this tenant, or null if there is none. */
@@ -172,6 +163,21 @@ export class FlowService {
     const [owner, type] = flowId.split('.');
     if (owner !== tenantId || !type || !isFlowType(type)) throw notFound(flowId);
     return this.client.workflow.getHandle(flowId);
+  }
+}
+
+/**
+ * Starts a workflow. A keyed start (FlowStartKeys.startOnce) may be a retry of an earlier attempt, so for it an id
+ * that already has a workflow, running or closed, is not an error: the answer is that workflow's run, and nothing
+ * new is started (REJECT_DUPLICATE: never a second run under a keyed id, even after the first has closed).
+ */
+export async function startWorkflow(client: Client, workflowType: string, options: WorkflowStartOptions, keyed: boolean): Promise<{ runId: string; started: boolean }> {
+  try {
+    const handle = await client.workflow.start(workflowType, { ...options, ...(keyed ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}) });
+    return { runId: handle.firstExecutionRunId, started: true };
+  } catch (err) {
+    if (!keyed || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { runId: (await client.workflow.getHandle(options.workflowId).describe()).runId, started: false };
   }
 }
 

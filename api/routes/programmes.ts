@@ -1,7 +1,7 @@
 /** Programmes: the whole Discovery → Execution journey as one parent workflow with the flows as children. */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import createHttpError from 'http-errors';
 import { z } from 'zod';
 import { programmeStateQuery, type ProgrammeInput } from '../../workflows/programme';
@@ -11,7 +11,7 @@ import { flowInputSchemas, startFlowSchema } from '../schemas';
 import { parse } from '../validate';
 import type { FlowStarter } from '../flow-starter';
 import { workflowState } from '../workflow-state';
-import { existingRunOf } from '../flow-service';
+import { existingRunOf, startWorkflow } from '../flow-service';
 import { IDEMPOTENT_REPLAYED_HEADER, idempotencyKey, requestDigest, type FlowStartKeys } from '../idempotency';
 
 export const programmeSchema = z
@@ -61,26 +61,20 @@ export function programmeRoutes({ client, starter, startKeys, taskQueue }: Progr
     };
   }
 
-  /** Starts the programme under this id; a keyed retry may find it started already (REJECT_DUPLICATE: never a second run). */
+  /** Starts the programme under this id (see startWorkflow); returns its run. */
   async function start(input: ProgrammeInput, programmeId: string, keyed: boolean): Promise<string> {
-    try {
-      const handle = await client.workflow.start('programmeFlow', {
-        taskQueue,
-        workflowId: programmeId,
-        args: [input],
-        ...(keyed ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
-        typedSearchAttributes: [
-          { key: TenantIdKey, value: input.tenantId },
-          { key: FlowTypeKey, value: 'programme' },
-          { key: FlowStatusKey, value: 'running' },
-        ],
-        staticSummary: `Migration programme for tenant ${input.tenantId}, started by ${input.requestedBy}: Discovery → Assessment → Planning → Execution per wave`,
-      });
-      return handle.firstExecutionRunId;
-    } catch (err) {
-      if (!keyed || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return (await client.workflow.getHandle(programmeId).describe()).runId;
-    }
+    const options = {
+      taskQueue,
+      workflowId: programmeId,
+      args: [input],
+      typedSearchAttributes: [
+        { key: TenantIdKey, value: input.tenantId },
+        { key: FlowTypeKey, value: 'programme' },
+        { key: FlowStatusKey, value: 'running' },
+      ],
+      staticSummary: `Migration programme for tenant ${input.tenantId}, started by ${input.requestedBy}: Discovery → Assessment → Planning → Execution per wave`,
+    };
+    return (await startWorkflow(client, 'programmeFlow', options, keyed)).runId;
   }
 
   router.post('/programmes', async (req, res) => {
