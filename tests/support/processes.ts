@@ -65,10 +65,14 @@ export interface SpawnOptions {
   nodeArgs?: string[];
 }
 
-/** Runs a TypeScript entry point of this project in its own Node process (through tsx, like the npm scripts). */
+/**
+ * Runs an entry point of this project in its own Node process: a TypeScript one through tsx, like the npm scripts,
+ * a compiled one (`dist/….js`, `npm run build`) with plain Node, like the Docker image.
+ */
 export function spawnService(entry: string, env: ServiceEnv, options: SpawnOptions = {}): ServiceProcess {
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : null;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry], {
     cwd: PROJECT_ROOT,
     env: processEnv(env, options.extraEnv ?? {}),
     stdio: ['ignore', out ?? 'ignore', out ?? 'inherit'],
@@ -102,10 +106,10 @@ export interface GatewayProcess extends ServiceProcess {
   port: number;
 }
 
-/** `npm run gateway` on a free (or the given) port, once it answers /healthz. */
-export async function startGateway(env: ServiceEnv, options: SpawnOptions & { port?: number } = {}): Promise<GatewayProcess> {
+/** `npm run gateway` (or the given entry, e.g. the compiled `dist/api/main.js`) on a free (or the given) port, once it answers /healthz. */
+export async function startGateway(env: ServiceEnv, options: SpawnOptions & { port?: number; entry?: string } = {}): Promise<GatewayProcess> {
   const port = options.port ?? (await freePort());
-  const service = spawnService('api/main.ts', env, { ...options, extraEnv: { ...options.extraEnv, HOST: '127.0.0.1', PORT: String(port) } });
+  const service = spawnService(options.entry ?? 'api/main.ts', env, { ...options, extraEnv: { ...options.extraEnv, HOST: '127.0.0.1', PORT: String(port) } });
   const baseUrl = `http://127.0.0.1:${port}`;
   let exited = false;
   void service.exited.then(() => (exited = true));

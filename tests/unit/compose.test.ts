@@ -192,13 +192,16 @@ describe('docker-compose.temporal.yml', () => {
     expect(missingVariables({ ...envs, worker })).toEqual(['worker: OPENAI_BASE_URL', 'worker: MFO_AGENT_REQUESTS_PER_MINUTE']);
   });
 
-  test.each(APP_SERVICES)('%s: runs its npm script from the Dockerfile image against the compose services', (name) => {
+  test.each(APP_SERVICES)('%s: runs its compiled entry from the Dockerfile image against the compose services', (name) => {
     const s = service(name);
     expect(s.build).toBeDefined();
     const command = Array.isArray(s.command) ? s.command.join(' ') : s.command;
-    expect(command).toBe(`npm run ${name}`);
+    expect(command).toBe(`npm run start:${name}`);
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts[name]).toBeDefined();
+    // The compiled form of the entry `npm run ${name}` runs from source, and the image builds it.
+    const source = /^tsx (\S+)\.ts$/.exec(pkg.scripts[name])![1];
+    expect(pkg.scripts[`start:${name}`]).toBe(`node dist/${source}.js`);
+    expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/^RUN npm run build$/m);
 
     const env = envOf(name);
     expect(new URL(env.DATABASE_URL).hostname).toBe('postgresql');
