@@ -116,6 +116,7 @@ test('malformed bodies, ids and headers on every route: no 5xx, no stack traces'
       await check(method, url, '{}', { authorization: auth, 'content-type': 'application/json' });
     }
     await check(method, url, '{}', { authorization: key, 'x-tenant-id': '../../x', 'content-type': 'application/json' });
+    for (const idempotencyKey of ['', 'a b', 'ü', 'x'.repeat(300)]) await check(method, url, '{}', { authorization: key, 'idempotency-key': idempotencyKey, 'content-type': 'application/json' });
     await check(method, url, '{}', { authorization: key, 'content-type': 'application/x-www-form-urlencoded' });
   }
   expect(failures).toEqual([]);
