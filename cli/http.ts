@@ -31,6 +31,11 @@ export class ApiClient {
   constructor(private readonly config: ClientConfig) {}
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.exchange<T>(method, path, options)).body;
+  }
+
+  /** The request, answered with the response's headers too (e.g. Idempotent-Replayed). */
+  async exchange<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
     const base = this.config.url.replace(/\/+$/, '');
     const url = new URL(`${base}/api/v1${path}`);
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
@@ -71,6 +76,6 @@ export class ApiClient {
       const issues = (problem.issues ?? []).map((i) => `  ${i.field || '(root)'}: ${i.message ?? ''}`);
       throw new CliError(`error ${res.status}: ${detail}`, 1, issues, res.status >= 500);
     }
-    return parsed as T;
+    return { body: parsed as T, headers: res.headers };
   }
 }

@@ -141,10 +141,14 @@ export function buildProgram(): Command {
       const options: Record<string, unknown> = {};
       if (opts.autoApprove) options.autoApprove = true;
       if (opts.chain) options.chain = { flowType: opts.chain };
-      const body = await sentOnce(opts.idempotencyKey, (key) =>
-        api().request('POST', '/flows', { body: { flowType, input, ...(Object.keys(options).length ? { options } : {}) }, headers: { 'idempotency-key': key } }),
+      const { body, headers } = await sentOnce(opts.idempotencyKey, (key) =>
+        api().exchange('POST', '/flows', { body: { flowType, input, ...(Object.keys(options).length ? { options } : {}) }, headers: { 'idempotency-key': key } }),
       );
-      out(body, () => `started ${body.flowId} (${body.flowType}, ${body.status})`);
+      out(body, () =>
+        headers.get('idempotent-replayed') === 'true'
+          ? `already started ${body.flowId} (${body.flowType}) under this --idempotency-key; nothing new was started`
+          : `started ${body.flowId} (${body.flowType}, ${body.status})`,
+      );
     });
   flows
     .command('list')

@@ -64,6 +64,8 @@ test('upload → discovery → watch to the gate → approve → watch to comple
   expect(flowId.startsWith(`${tenant}.discovery.`)).toBe(true);
   // The same command again (a user unsure whether the first went through) answers with the same flow.
   expect(json(await mfo(startArgs))).toEqual(started);
+  const again = await mfo(startArgs.filter((a) => a !== '--json'));
+  expect(again.stdout.trim()).toBe(`already started ${flowId} (discovery) under this --idempotency-key; nothing new was started`);
 
   let watch = await mfo(['flows', 'watch', flowId, '--interval', '200']);
   expect(watch.code).toBe(3);
