@@ -123,13 +123,17 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(catalogRoutes());
   api.use(tenantRoutes(db));
   api.use(usageRoutes(db));
-  const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics, config.MFO_CONTROL_TIMEOUT_MS);
+  // Reads are safe to cut short, so every GET gives Temporal MFO_TEMPORAL_TIMEOUT_MS to answer (its calls inherit
+  // the deadline; a query's own, shorter one still applies). Writes bound their own waits: starts and control
+  // messages, which must say what an unconfirmed write may have done.
+  api.use((req, _res, next) => (req.method === 'GET' ? client.withDeadline(Date.now() + config.MFO_TEMPORAL_TIMEOUT_MS, async () => next()) : next()));
+  const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics, { controlMs: config.MFO_CONTROL_TIMEOUT_MS, temporalMs: config.MFO_TEMPORAL_TIMEOUT_MS });
   const startKeys = new FlowStartKeys(db);
   const starter = new FlowStarter(flows, db, startKeys, config.MFO_FAULT_INJECTION);
   api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));
   api.use(evidenceRoutes(db, flows));
   api.use(scheduleRoutes({ client, starter, taskQueue: config.TEMPORAL_TASK_QUEUE }));
-  api.use(programmeRoutes({ client, starter, startKeys, taskQueue: config.TEMPORAL_TASK_QUEUE }));
+  api.use(programmeRoutes({ client, starter, startKeys, taskQueue: config.TEMPORAL_TASK_QUEUE, startTimeoutMs: config.MFO_TEMPORAL_TIMEOUT_MS }));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => next(createHttpError(404, `no route for ${req.method} ${req.path}`)));

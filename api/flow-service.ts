@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  isGrpcServiceError,
   ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -63,7 +64,7 @@ export class FlowService {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly metrics: GatewayMetrics,
-    private readonly controlTimeoutMs: number,
+    private readonly timeouts: { controlMs: number; temporalMs: number },
   ) {}
 
   /** A new flow id for a start, with the tenant and flow type in it. */
@@ -78,7 +79,7 @@ export class FlowService {
       this.client,
       FLOW_CATALOG[args.flowType].workflowType,
       { taskQueue: this.taskQueue, workflowId: flowId, args: [args], ...flowStartOptions(args) },
-      keyedFlowId !== undefined,
+      { keyed: keyedFlowId !== undefined, timeoutMs: this.timeouts.temporalMs },
     );
     if (started) this.metrics.flowsStarted.inc({ flow_type: args.flowType });
     return { flowId, runId };
@@ -102,11 +103,14 @@ export class FlowService {
     return flows;
   }
 
-  /** The flow's state: its result once it has completed (no worker needed), else a query (see workflowState). */
+  /**
+   * The flow's state: its result once it has completed (no worker needed), else a query (see workflowState).
+   * Bounded like every read, also when a start reads the flow it builds on.
+   */
   async state(tenantId: string, flowId: string): Promise<FlowState> {
     const handle = this.handle(tenantId, flowId);
     try {
-      const state = await workflowState(handle, stateQuery);
+      const state = await this.client.withDeadline(Date.now() + this.timeouts.temporalMs, () => workflowState(handle, stateQuery));
       if (state.tenantId !== tenantId) throw notFound(flowId);
       return state;
     } catch (err) {
@@ -123,7 +127,7 @@ export class FlowService {
   async control(tenantId: string, flowId: string, action: ControlAction, request: object, idempotencyKey?: string): Promise<FlowState> {
     const handle = this.handle(tenantId, flowId);
     const updateId = idempotencyKey ?? randomUUID();
-    const deadline = Date.now() + this.controlTimeoutMs;
+    const deadline = Date.now() + this.timeouts.controlMs;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -150,7 +154,7 @@ export class FlowService {
         this.metrics.controlMessages.inc({ action, outcome: 'unconfirmed' });
         throw createHttpError(
           503,
-          `the ${action} was not confirmed within ${this.controlTimeoutMs / 1000} s: the flow's workers may be down or busy, or Temporal unreachable. ` +
+          `the ${action} was not confirmed within ${this.timeouts.controlMs / 1000} s: the flow's workers may be down or busy, or Temporal unreachable. ` +
             `It may still take effect; to learn its outcome without sending it twice, retry with the header Idempotency-Key: ${updateId}`,
           { expose: true, headers: { 'retry-after': '5', 'idempotency-key': updateId } },
         );
@@ -167,18 +171,45 @@ export class FlowService {
 }
 
 /**
- * Starts a workflow. A keyed start (FlowStartKeys.startOnce) may be a retry of an earlier attempt, so for it an id
- * that already has a workflow, running or closed, is not an error: the answer is that workflow's run, and nothing
- * new is started (REJECT_DUPLICATE: never a second run under a keyed id, even after the first has closed).
+ * Starts a workflow, waiting at most `timeoutMs` for Temporal to confirm it. A keyed start (FlowStartKeys.startOnce)
+ * may be a retry of an earlier attempt, so for it an id that already has a workflow, running or closed, is not an
+ * error: the answer is that workflow's run, and nothing new is started (REJECT_DUPLICATE: never a second run under
+ * a keyed id, even after the first has closed). A start Temporal did not confirm in time may still have been
+ * recorded: the 503 says so, and how to find out.
  */
-export async function startWorkflow(client: Client, workflowType: string, options: WorkflowStartOptions, keyed: boolean): Promise<{ runId: string; started: boolean }> {
+export async function startWorkflow(
+  client: Client,
+  workflowType: string,
+  options: WorkflowStartOptions,
+  { keyed, timeoutMs }: { keyed: boolean; timeoutMs: number },
+): Promise<{ runId: string; started: boolean }> {
   try {
-    const handle = await client.workflow.start(workflowType, { ...options, ...(keyed ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}) });
+    const handle = await client.withDeadline(Date.now() + timeoutMs, () =>
+      client.workflow.start(workflowType, { ...options, ...(keyed ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}) }),
+    );
     return { runId: handle.firstExecutionRunId, started: true };
   } catch (err) {
-    if (!keyed || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return { runId: (await client.workflow.getHandle(options.workflowId).describe()).runId, started: false };
+    if (keyed && err instanceof WorkflowExecutionAlreadyStartedError) {
+      return { runId: (await client.workflow.getHandle(options.workflowId).describe()).runId, started: false };
+    }
+    if (isDeadlineExceeded(err)) throw unconfirmedStart(options.workflowId, keyed, timeoutMs);
+    throw err;
   }
+}
+
+function isDeadlineExceeded(err: unknown): boolean {
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(grpc) && grpc.code === GrpcStatus.DEADLINE_EXCEEDED;
+}
+
+function unconfirmedStart(workflowId: string, keyed: boolean, timeoutMs: number) {
+  const next = keyed
+    ? 'retry with the same Idempotency-Key: you get it if it was started, and it is started if not, never twice'
+    : `GET it before starting again (a retry would be a second flow), and send starts with an Idempotency-Key to retry them safely`;
+  return createHttpError(503, `Temporal did not confirm the start of ${workflowId} within ${timeoutMs / 1000} s; it may have been recorded. To find out, ${next}`, {
+    expose: true,
+    headers: { 'retry-after': '5' },
+  });
 }
 
 /** The run of the workflow under this handle's id, or null if there is none (what a keyed start asks first). */

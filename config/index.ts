@@ -49,6 +49,11 @@ const schema = z.object({
    * its workers down the wait would never end; past this the caller gets a 503 naming the update id to retry with.
    */
   MFO_CONTROL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /**
+   * How long the gateway waits for Temporal to answer a read or a start. Without a bound, a Temporal the network has
+   * cut off (packets dropped, not refused) holds a request until the client's keepalive gives up, up to a minute.
+   */
+  MFO_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** OpenAI (or Azure OpenAI) key. With it or OPENAI_BASE_URL set, agents call a model; without both, the offline rules provider answers. */
   OPENAI_API_KEY: unsetIfEmpty(z.string().min(1)),
   /** Any OpenAI-compatible endpoint: Azure OpenAI, Ollama (http://host:11434/v1), vLLM, llama.cpp server… */

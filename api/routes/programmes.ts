@@ -36,9 +36,11 @@ export interface ProgrammeRouteOptions {
   starter: FlowStarter;
   startKeys: FlowStartKeys;
   taskQueue: string;
+  /** MFO_TEMPORAL_TIMEOUT_MS: how long a start waits for Temporal to confirm it. */
+  startTimeoutMs: number;
 }
 
-export function programmeRoutes({ client, starter, startKeys, taskQueue }: ProgrammeRouteOptions): Router {
+export function programmeRoutes({ client, starter, startKeys, taskQueue, startTimeoutMs }: ProgrammeRouteOptions): Router {
   const router = Router();
 
   const handleFor = (tenantId: string, id: string) => {
@@ -74,7 +76,7 @@ export function programmeRoutes({ client, starter, startKeys, taskQueue }: Progr
       ],
       staticSummary: `Migration programme for tenant ${input.tenantId}, started by ${input.requestedBy}: Discovery → Assessment → Planning → Execution per wave`,
     };
-    return (await startWorkflow(client, 'programmeFlow', options, keyed)).runId;
+    return (await startWorkflow(client, 'programmeFlow', options, { keyed, timeoutMs: startTimeoutMs })).runId;
   }
 
   router.post('/programmes', async (req, res) => {

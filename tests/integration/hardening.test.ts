@@ -14,6 +14,9 @@ import { CONTROL_ACTIONS } from '../../api/schemas';
 import { createLogger } from '../../config/logger';
 import { AesGcmPayloadCodec } from '../../security/payload-codec';
 import { startPlatform, type Platform } from './harness';
+import { readTestEnvironment } from '../setup/env';
+import { startTcpProxy } from '../support/tcp-proxy';
+import { flowDataConverter } from '../../security/data-converter';
 
 let platform: Platform;
 const tenant = `fz-${Date.now().toString(36)}`;
@@ -193,6 +196,46 @@ test('with no worker polling, reading an open flow or programme is a 503 naming 
   } finally {
     server.close();
     await unreachable.connection.close();
+  }
+});
+
+test('with Temporal cut off by the network (requests dropped, not refused), reads and starts are 503s after MFO_TEMPORAL_TIMEOUT_MS, and an unconfirmed start says it may have been recorded', async () => {
+  const importId = (await platform.api('POST', '/imports?filename=cmdb.csv', { raw: fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cmdb.csv'), 'utf8'), tenant })).body.id;
+  const proxy = await startTcpProxy(readTestEnvironment().temporalAddress);
+  const connection = await Connection.connect({ address: proxy.address });
+  const config = { ...platform.config, MFO_TEMPORAL_TIMEOUT_MS: 1_000 };
+  const app = createApp({ config, client: new Client({ connection, dataConverter: flowDataConverter(config.MFO_PAYLOAD_KEYS!) }), db: platform.db.db, logger: createLogger(config, 'test'), codec: AesGcmPayloadCodec.fromSpec(config.MFO_PAYLOAD_KEYS!) });
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const t = Date.now();
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1${url}`, {
+      method,
+      headers: { authorization: `Bearer ${await keyOf()}`, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, detail: ((await res.json()) as { detail: string }).detail, seconds: (Date.now() - t) / 1000 };
+  };
+  try {
+    expect((await call('GET', `/flows/${flowId}`)).status).toBe(200);
+    proxy.mode = 'drop-requests';
+    // Without the bound these wait for the client's keepalive (30 s + 15 s) and then its retries: the 30 s here is
+    // a margin over the 1 s bound, not a speed target.
+    const reads = [await call('GET', `/flows/${flowId}`), await call('GET', '/flows')];
+    for (const read of reads) expect(read).toMatchObject({ status: 503, detail: 'Temporal is not reachable right now; nothing was changed, retry shortly' });
+    const discovery = { flowType: 'discovery', input: { importId }, options: { autoApprove: true } };
+    const unkeyed = await call('POST', '/flows', discovery);
+    expect(unkeyed.status).toBe(503);
+    expect(unkeyed.detail).toMatch(new RegExp(`^Temporal did not confirm the start of ${tenant}\\.discovery\\.[0-9a-f-]{36} within 1 s; it may have been recorded\\. To find out, GET it before starting again`));
+    const keyed = await call('POST', '/flows', discovery, { 'idempotency-key': `cut-off-${Date.now()}` });
+    expect(keyed.status).toBe(503);
+    expect(keyed.detail).toContain('retry with the same Idempotency-Key: you get it if it was started, and it is started if not, never twice');
+    for (const answer of [...reads, unkeyed, keyed]) expect(answer.seconds).toBeLessThan(30);
+  } finally {
+    server.close();
+    await connection.close();
+    await proxy.close();
   }
 });
 

@@ -120,6 +120,7 @@ const DEFAULTED: Record<string, string> = {
   MFO_LLM_MAX_TOOL_ROUNDS: 'tuning',
   MFO_WORKFLOW_BUNDLE: 'the worker bundles the workflow code at start',
   MFO_CONTROL_TIMEOUT_MS: 'tuning: the default wait for a flow to act on a control message',
+  MFO_TEMPORAL_TIMEOUT_MS: 'tuning: the default wait for Temporal to answer a read or confirm a start',
 };
 
 /** Variables SET_IN requires in a service but missing from it, as "service: NAME". */
