@@ -133,7 +133,7 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));
   api.use(evidenceRoutes(db, flows));
   api.use(scheduleRoutes({ client, starter, taskQueue: config.TEMPORAL_TASK_QUEUE }));
-  api.use(programmeRoutes({ client, starter, startKeys, taskQueue: config.TEMPORAL_TASK_QUEUE, startTimeoutMs: config.MFO_TEMPORAL_TIMEOUT_MS }));
+  api.use(programmeRoutes({ client, starter, startKeys, taskQueue: config.TEMPORAL_TASK_QUEUE, temporalTimeoutMs: config.MFO_TEMPORAL_TIMEOUT_MS }));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => next(createHttpError(404, `no route for ${req.method} ${req.path}`)));

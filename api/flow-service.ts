@@ -87,7 +87,7 @@ export class FlowService {
 
   /** The run of an existing flow of this tenant, or null if there is none. */
   existingRun(tenantId: string, flowId: string): Promise<string | null> {
-    return existingRunOf(this.handle(tenantId, flowId));
+    return existingRunOf(this.handle(tenantId, flowId), this.timeouts.temporalMs);
   }
 
   async list(tenantId: string, filter: { type?: FlowType; status?: FlowStatus; limit: number }): Promise<FlowSummary[]> {
@@ -212,10 +212,13 @@ function unconfirmedStart(workflowId: string, keyed: boolean, timeoutMs: number)
   });
 }
 
-/** The run of the workflow under this handle's id, or null if there is none (what a keyed start asks first). */
-export async function existingRunOf(handle: WorkflowHandle): Promise<string | null> {
+/**
+ * The run of the workflow under this handle's id, or null if there is none (what a keyed start asks first), waiting
+ * at most `timeoutMs` for Temporal.
+ */
+export async function existingRunOf(handle: WorkflowHandle, timeoutMs: number): Promise<string | null> {
   try {
-    return (await handle.describe()).runId;
+    return (await handle.client.withDeadline(Date.now() + timeoutMs, () => handle.describe())).runId;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;

@@ -36,11 +36,11 @@ export interface ProgrammeRouteOptions {
   starter: FlowStarter;
   startKeys: FlowStartKeys;
   taskQueue: string;
-  /** MFO_TEMPORAL_TIMEOUT_MS: how long a start waits for Temporal to confirm it. */
-  startTimeoutMs: number;
+  /** MFO_TEMPORAL_TIMEOUT_MS: how long a start, or its look-up of an earlier one, waits for Temporal. */
+  temporalTimeoutMs: number;
 }
 
-export function programmeRoutes({ client, starter, startKeys, taskQueue, startTimeoutMs }: ProgrammeRouteOptions): Router {
+export function programmeRoutes({ client, starter, startKeys, taskQueue, temporalTimeoutMs }: ProgrammeRouteOptions): Router {
   const router = Router();
 
   const handleFor = (tenantId: string, id: string) => {
@@ -76,7 +76,7 @@ export function programmeRoutes({ client, starter, startKeys, taskQueue, startTi
       ],
       staticSummary: `Migration programme for tenant ${input.tenantId}, started by ${input.requestedBy}: Discovery → Assessment → Planning → Execution per wave`,
     };
-    return (await startWorkflow(client, 'programmeFlow', options, { keyed, timeoutMs: startTimeoutMs })).runId;
+    return (await startWorkflow(client, 'programmeFlow', options, { keyed, timeoutMs: temporalTimeoutMs })).runId;
   }
 
   router.post('/programmes', async (req, res) => {
@@ -90,7 +90,7 @@ export function programmeRoutes({ client, starter, startKeys, taskQueue, startTi
         digest: requestDigest({ programme: body }),
         prepare: () => prepare(tenantId, actor, body),
         newWorkflowId: newProgrammeId,
-        existingRun: (id) => existingRunOf(client.workflow.getHandle(id)),
+        existingRun: (id) => existingRunOf(client.workflow.getHandle(id), temporalTimeoutMs),
         start: (input, id) => start(input, id, true),
       });
       programmeId = started.workflowId;
