@@ -123,10 +123,10 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(catalogRoutes());
   api.use(tenantRoutes(db));
   api.use(usageRoutes(db));
-  // Reads are safe to cut short, so every GET gives Temporal MFO_TEMPORAL_TIMEOUT_MS to answer (its calls inherit
-  // the deadline; a query's own, shorter one still applies). Writes bound their own waits: starts and control
-  // messages, which must say what an unconfirmed write may have done.
-  api.use((req, _res, next) => (req.method === 'GET' ? client.withDeadline(Date.now() + config.MFO_TEMPORAL_TIMEOUT_MS, async () => next()) : next()));
+  // No request waits on Temporal for longer than MFO_TEMPORAL_TIMEOUT_MS: its calls inherit this deadline, and an
+  // operation that needs another bound or a more precise answer sets its own (a query, a start, a control message).
+  // Without it, a Temporal the network has cut off holds requests for minutes (the client reconnects into the void).
+  api.use((_req, _res, next) => client.withDeadline(Date.now() + config.MFO_TEMPORAL_TIMEOUT_MS, async () => next()));
   const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics, { controlMs: config.MFO_CONTROL_TIMEOUT_MS, temporalMs: config.MFO_TEMPORAL_TIMEOUT_MS });
   const startKeys = new FlowStartKeys(db);
   const starter = new FlowStarter(flows, db, startKeys, config.MFO_FAULT_INJECTION);

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  isGrpcServiceError,
   ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -37,6 +36,7 @@ import type { FlowStatus } from '../workflows/vocabulary';
 import type { ControlAction } from './schemas';
 import type { GatewayMetrics } from './metrics';
 import { workflowState } from './workflow-state';
+import { temporalDeadlineExceeded } from './problems';
 
 export interface FlowSummary {
   flowId: string;
@@ -192,14 +192,9 @@ export async function startWorkflow(
     if (keyed && err instanceof WorkflowExecutionAlreadyStartedError) {
       return { runId: (await client.workflow.getHandle(options.workflowId).describe()).runId, started: false };
     }
-    if (isDeadlineExceeded(err)) throw unconfirmedStart(options.workflowId, keyed, timeoutMs);
+    if (temporalDeadlineExceeded(err)) throw unconfirmedStart(options.workflowId, keyed, timeoutMs);
     throw err;
   }
-}
-
-function isDeadlineExceeded(err: unknown): boolean {
-  const grpc = err instanceof ServiceError ? err.cause : err;
-  return isGrpcServiceError(grpc) && grpc.code === GrpcStatus.DEADLINE_EXCEEDED;
 }
 
 function unconfirmedStart(workflowId: string, keyed: boolean, timeoutMs: number) {

@@ -46,7 +46,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       if (err.headers) res.set(err.headers);
     } else if (temporalUnreachable(err)) {
       status = 503;
-      detail = 'Temporal is not reachable right now; nothing was changed, retry shortly';
+      // A read changes nothing; a write Temporal did not confirm in time may still have reached it.
+      detail =
+        req.method === 'GET' || !temporalDeadlineExceeded(err)
+          ? 'Temporal is not reachable right now; nothing was changed, retry shortly'
+          : 'Temporal did not confirm this change in time; it may have taken effect: read it back before retrying';
       res.set('retry-after', '5');
     } else if (err instanceof URIError) {
       // The router could not percent-decode a path segment.
@@ -67,6 +71,15 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
 
 /** The gateway could not reach the Temporal frontend (down, restarting, or too slow to answer). */
 function temporalUnreachable(err: unknown): boolean {
+  return grpcCode(err) === GrpcStatus.UNAVAILABLE || temporalDeadlineExceeded(err);
+}
+
+/** A call to Temporal ran out of its deadline (MFO_TEMPORAL_TIMEOUT_MS, or an operation's own). */
+export function temporalDeadlineExceeded(err: unknown): boolean {
+  return grpcCode(err) === GrpcStatus.DEADLINE_EXCEEDED;
+}
+
+function grpcCode(err: unknown): number | undefined {
   const grpc = err instanceof ServiceError ? err.cause : err;
-  return isGrpcServiceError(grpc) && (grpc.code === GrpcStatus.UNAVAILABLE || grpc.code === GrpcStatus.DEADLINE_EXCEEDED);
+  return isGrpcServiceError(grpc) ? grpc.code : undefined;
 }

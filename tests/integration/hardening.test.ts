@@ -3,6 +3,7 @@
  * headers are set; oversized bodies are refused; each key is rate limited; a missing worker or an unreachable
  * Temporal is a 503 that says which and what to do.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -199,7 +200,7 @@ test('with no worker polling, reading an open flow or programme is a 503 naming 
   }
 });
 
-test('with Temporal cut off by the network (requests dropped, not refused), reads and starts are 503s after MFO_TEMPORAL_TIMEOUT_MS, and an unconfirmed start says it may have been recorded', async () => {
+test('with Temporal cut off by the network (requests dropped, not refused), every request is a 503 after MFO_TEMPORAL_TIMEOUT_MS, and an unconfirmed write says it may have taken effect', async () => {
   const importId = (await platform.api('POST', '/imports?filename=cmdb.csv', { raw: fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cmdb.csv'), 'utf8'), tenant })).body.id;
   const proxy = await startTcpProxy(readTestEnvironment().temporalAddress);
   const connection = await Connection.connect({ address: proxy.address });
@@ -231,7 +232,10 @@ test('with Temporal cut off by the network (requests dropped, not refused), read
     const keyed = await call('POST', '/flows', discovery, { 'idempotency-key': `cut-off-${Date.now()}` });
     expect(keyed.status).toBe(503);
     expect(keyed.detail).toContain('retry with the same Idempotency-Key: you get it if it was started, and it is started if not, never twice');
-    for (const answer of [...reads, unkeyed, keyed]) expect(answer.seconds).toBeLessThan(30);
+    // Any other write: a programme's cancel, which Temporal may have received.
+    const cancel = await call('POST', `/programmes/${tenant}.programme.${randomUUID()}/cancel`);
+    expect(cancel).toMatchObject({ status: 503, detail: 'Temporal did not confirm this change in time; it may have taken effect: read it back before retrying' });
+    for (const answer of [...reads, unkeyed, keyed, cancel]) expect(answer.seconds).toBeLessThan(30);
   } finally {
     server.close();
     await connection.close();
