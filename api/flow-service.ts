@@ -72,14 +72,13 @@ export class FlowService {
     return flowWorkflowId(tenantId, flowType, randomUUID());
   }
 
-  /** Starts a flow; a keyed start names its flow id (see startWorkflow). */
-  async start(args: FlowStartInput, keyedFlowId?: string): Promise<{ flowId: string; runId: string }> {
-    const flowId = keyedFlowId ?? this.newFlowId(args.tenantId, args.flowType);
+  /** Starts a flow under this id (see startWorkflow for a keyed start). */
+  async start(args: FlowStartInput, flowId: string, keyed: boolean): Promise<{ flowId: string; runId: string }> {
     const { runId, started } = await startWorkflow(
       this.client,
       FLOW_CATALOG[args.flowType].workflowType,
       { taskQueue: this.taskQueue, workflowId: flowId, args: [args], ...flowStartOptions(args) },
-      { keyed: keyedFlowId !== undefined, timeoutMs: this.timeouts.temporalMs },
+      { keyed, timeoutMs: this.timeouts.temporalMs },
     );
     if (started) this.metrics.flowsStarted.inc({ flow_type: args.flowType });
     return { flowId, runId };
@@ -87,7 +86,7 @@ export class FlowService {
 
   /** The run of an existing flow of this tenant, or null if there is none. */
   existingRun(tenantId: string, flowId: string): Promise<string | null> {
-    return existingRunOf(this.handle(tenantId, flowId), this.timeouts.temporalMs);
+    return existingRunOf(this.handle(tenantId, flowId));
   }
 
   async list(tenantId: string, filter: { type?: FlowType; status?: FlowStatus; limit: number }): Promise<FlowSummary[]> {
@@ -103,14 +102,11 @@ export class FlowService {
     return flows;
   }
 
-  /**
-   * The flow's state: its result once it has completed (no worker needed), else a query (see workflowState).
-   * Bounded like every read, also when a start reads the flow it builds on.
-   */
+  /** The flow's state: its result once it has completed (no worker needed), else a query (see workflowState). */
   async state(tenantId: string, flowId: string): Promise<FlowState> {
     const handle = this.handle(tenantId, flowId);
     try {
-      const state = await this.client.withDeadline(Date.now() + this.timeouts.temporalMs, () => workflowState(handle, stateQuery));
+      const state = await workflowState(handle, stateQuery);
       if (state.tenantId !== tenantId) throw notFound(flowId);
       return state;
     } catch (err) {
@@ -171,7 +167,7 @@ export class FlowService {
 }
 
 /**
- * Starts a workflow, waiting at most `timeoutMs` for Temporal to confirm it. A keyed start (FlowStartKeys.startOnce)
+ * Starts a workflow, waiting at most `timeoutMs` for Temporal to confirm it. A keyed start (FlowStartKeys.start)
  * may be a retry of an earlier attempt, so for it an id that already has a workflow, running or closed, is not an
  * error: the answer is that workflow's run, and nothing new is started (REJECT_DUPLICATE: never a second run under
  * a keyed id, even after the first has closed). A start Temporal did not confirm in time may still have been
@@ -207,13 +203,10 @@ function unconfirmedStart(workflowId: string, keyed: boolean, timeoutMs: number)
   });
 }
 
-/**
- * The run of the workflow under this handle's id, or null if there is none (what a keyed start asks first), waiting
- * at most `timeoutMs` for Temporal.
- */
-export async function existingRunOf(handle: WorkflowHandle, timeoutMs: number): Promise<string | null> {
+/** The run of the workflow under this handle's id, or null if there is none (what a keyed start asks first). */
+export async function existingRunOf(handle: WorkflowHandle): Promise<string | null> {
   try {
-    return (await handle.client.withDeadline(Date.now() + timeoutMs, () => handle.describe())).runId;
+    return (await handle.describe()).runId;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;

@@ -51,17 +51,16 @@ export class FlowStarter {
     return { tenantId, flowType: request.flowType, requestedBy: actor, input, options };
   }
 
-  /** Starts the flow; with an Idempotency-Key, at most once per key (see FlowStartKeys.startOnce). */
+  /** Starts the flow; with an Idempotency-Key, at most once per key (see FlowStartKeys.start). */
   async start(tenantId: string, actor: string, request: StartFlowRequest, key?: string): Promise<{ flowId: string; runId: string; replayed: boolean }> {
-    if (!key) return { ...(await this.flows.start(await this.prepare(tenantId, actor, request))), replayed: false };
-    const { workflowId, runId, replayed } = await this.startKeys.startOnce(tenantId, key, actor, {
+    const { workflowId, runId, replayed } = await this.startKeys.start(tenantId, key, actor, {
       // The request as sent, before the flow's input defaults are applied: a retry tomorrow of a start whose input
       // defaults to today's date is still the same request.
-      digest: requestDigest(request),
+      digest: () => requestDigest(request),
       prepare: () => this.prepare(tenantId, actor, request),
       newWorkflowId: () => this.flows.newFlowId(tenantId, request.flowType),
       existingRun: (flowId) => this.flows.existingRun(tenantId, flowId),
-      start: async (start, flowId) => (await this.flows.start(start, flowId)).runId,
+      start: async (start, flowId, keyed) => (await this.flows.start(start, flowId, keyed)).runId,
     });
     return { flowId: workflowId, runId, replayed };
   }

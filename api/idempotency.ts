@@ -45,20 +45,20 @@ export interface StartKeyClaim {
   existing: boolean;
 }
 
-/** How to start one kind of workflow (a flow, a programme) for `startOnce`. */
-export interface KeyedStart<Prepared> {
-  /** A digest of the request as sent (see requestDigest). */
-  digest: string;
+/** How to start one kind of workflow (a flow, a programme) for `FlowStartKeys.start`. */
+export interface WorkflowStart<Prepared> {
+  /** A digest of the request as sent (see requestDigest); asked only for a keyed start. */
+  digest(): string;
   /** Validates the request; throws its 4xx. */
   prepare(): Promise<Prepared>;
   newWorkflowId(): string;
   /** The run of the workflow under this id, or null if there is none. */
   existingRun(workflowId: string): Promise<string | null>;
-  /** Starts it under this id; an id that already has a workflow answers with that workflow's run. */
-  start(prepared: Prepared, workflowId: string): Promise<string>;
+  /** Starts it under this id; for a keyed start, an id that already has a workflow answers with that workflow's run. */
+  start(prepared: Prepared, workflowId: string, keyed: boolean): Promise<string>;
 }
 
-export interface KeyedStartResult {
+export interface StartResult {
   workflowId: string;
   runId: string;
   /** Answered from an earlier request with the same key. */
@@ -77,20 +77,25 @@ export class FlowStartKeys {
   }
 
   /**
-   * Starts a workflow at most once per key. A retry of an earlier start (same key, same request) gets that start's
-   * workflow, `replayed`, and starts nothing; a start that got as far as claiming the key but not further (the
-   * gateway died in between) is completed under the id it claimed. The request is validated before the key is
-   * claimed, so a request that fails validation leaves its key unused.
+   * Starts a workflow; with a key, at most once per key. A retry of an earlier start (same key, same request) gets
+   * that start's workflow, `replayed`, and starts nothing; a start that got as far as claiming the key but not
+   * further (the gateway died in between) is completed under the id it claimed. The request is validated before the
+   * key is claimed, so a request that fails validation leaves its key unused.
    */
-  async startOnce<Prepared>(tenantId: string, key: string, actor: string, how: KeyedStart<Prepared>): Promise<KeyedStartResult> {
-    const earlier = await this.find(tenantId, key, how.digest);
+  async start<Prepared>(tenantId: string, key: string | undefined, actor: string, how: WorkflowStart<Prepared>): Promise<StartResult> {
+    if (!key) {
+      const workflowId = how.newWorkflowId();
+      return { workflowId, runId: await how.start(await how.prepare(), workflowId, false), replayed: false };
+    }
+    const digest = how.digest();
+    const earlier = await this.find(tenantId, key, digest);
     if (earlier) {
       const runId = await how.existingRun(earlier.workflowId);
       if (runId) return { workflowId: earlier.workflowId, runId, replayed: true };
     }
     const prepared = await how.prepare();
-    const claim = earlier ?? (await this.claim(tenantId, key, how.digest, how.newWorkflowId(), actor));
-    return { workflowId: claim.workflowId, runId: await how.start(prepared, claim.workflowId), replayed: claim.existing };
+    const claim = earlier ?? (await this.claim(tenantId, key, digest, how.newWorkflowId(), actor));
+    return { workflowId: claim.workflowId, runId: await how.start(prepared, claim.workflowId, true), replayed: claim.existing };
   }
 
   /** The claim an earlier request made on this key, or null; 422 if that request was a different one. */

@@ -36,7 +36,7 @@ export interface ProgrammeRouteOptions {
   starter: FlowStarter;
   startKeys: FlowStartKeys;
   taskQueue: string;
-  /** MFO_TEMPORAL_TIMEOUT_MS: how long a start, or its look-up of an earlier one, waits for Temporal. */
+  /** MFO_TEMPORAL_TIMEOUT_MS: how long a start waits for Temporal to confirm it. */
   temporalTimeoutMs: number;
 }
 
@@ -83,22 +83,14 @@ export function programmeRoutes({ client, starter, startKeys, taskQueue, tempora
     const { tenantId, actor } = caller(res);
     const key = idempotencyKey(req);
     const body = parse(programmeSchema, req.body, 'body');
-    const newProgrammeId = () => `${tenantId}.programme.${randomUUID()}`;
-    let programmeId: string;
-    if (key) {
-      const started = await startKeys.startOnce(tenantId, key, actor, {
-        digest: requestDigest({ programme: body }),
-        prepare: () => prepare(tenantId, actor, body),
-        newWorkflowId: newProgrammeId,
-        existingRun: (id) => existingRunOf(client.workflow.getHandle(id), temporalTimeoutMs),
-        start: (input, id) => start(input, id, true),
-      });
-      programmeId = started.workflowId;
-      if (started.replayed) res.set(IDEMPOTENT_REPLAYED_HEADER, 'true');
-    } else {
-      programmeId = newProgrammeId();
-      await start(await prepare(tenantId, actor, body), programmeId, false);
-    }
+    const { workflowId: programmeId, replayed } = await startKeys.start(tenantId, key, actor, {
+      digest: () => requestDigest({ programme: body }),
+      prepare: () => prepare(tenantId, actor, body),
+      newWorkflowId: () => `${tenantId}.programme.${randomUUID()}`,
+      existingRun: (id) => existingRunOf(client.workflow.getHandle(id)),
+      start,
+    });
+    if (replayed) res.set(IDEMPOTENT_REPLAYED_HEADER, 'true');
     res.status(201).location(`/api/v1/programmes/${programmeId}`).json({ programmeId, status: 'running' });
   });
 

@@ -63,10 +63,17 @@ function servedRoutes(app: Express): Route[] {
     .flatMap((r) => (r.path === '/flows/{flowId}/{action}' ? CONTROL_ACTIONS.map((a) => ({ ...r, path: `/flows/{flowId}/${a}` })) : [r]));
 }
 
-/** A fresh instance of the gateway the harness serves, built by the same factory, to walk its routes. */
-function gatewayApp(): Express {
-  const config = platform.config;
-  return createApp({ config, client: platform.client, db: platform.db.db, logger: createLogger(config, 'test'), codec: AesGcmPayloadCodec.fromSpec(config.MFO_PAYLOAD_KEYS!) });
+/** A fresh instance of the gateway the harness serves, built by the same factory (to walk its routes, or over another Temporal client). */
+function gatewayApp(client: Client = platform.client, config = platform.config): Express {
+  return createApp({ config, client, db: platform.db.db, logger: createLogger(config, 'test'), codec: AesGcmPayloadCodec.fromSpec(config.MFO_PAYLOAD_KEYS!) });
+}
+
+/** Such a gateway listening on an ephemeral loopback port. */
+async function serveGateway(client: Client, config = platform.config): Promise<{ baseUrl: string; close(): void }> {
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = gatewayApp(client, config).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
 /** Values for every path parameter (ids that exist for `tenant`); a route with a parameter not named here fails the test. */
@@ -185,17 +192,13 @@ test('with no worker polling, reading an open flow or programme is a 503 naming 
 
   // The same gateway over a Temporal that refuses connections (no client retries, so the answer comes at once).
   const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', interceptors: [] }) });
-  const config = platform.config;
-  const app = createApp({ config, client: unreachable, db: platform.db.db, logger: createLogger(config, 'test'), codec: AesGcmPayloadCodec.fromSpec(config.MFO_PAYLOAD_KEYS!) });
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const gateway = await serveGateway(unreachable);
   try {
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/flows/${flowId}`, { headers: { authorization: `Bearer ${await keyOf()}` } });
+    const res = await fetch(`${gateway.baseUrl}/api/v1/flows/${flowId}`, { headers: { authorization: `Bearer ${await keyOf()}` } });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { detail: string }).detail).toBe('Temporal is not reachable right now; nothing was changed, retry shortly');
   } finally {
-    server.close();
+    gateway.close();
     await unreachable.connection.close();
   }
 });
@@ -205,13 +208,10 @@ test('with Temporal cut off by the network (requests dropped, not refused), ever
   const proxy = await startTcpProxy(readTestEnvironment().temporalAddress);
   const connection = await Connection.connect({ address: proxy.address });
   const config = { ...platform.config, MFO_TEMPORAL_TIMEOUT_MS: 1_000 };
-  const app = createApp({ config, client: new Client({ connection, dataConverter: flowDataConverter(config.MFO_PAYLOAD_KEYS!) }), db: platform.db.db, logger: createLogger(config, 'test'), codec: AesGcmPayloadCodec.fromSpec(config.MFO_PAYLOAD_KEYS!) });
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const gateway = await serveGateway(new Client({ connection, dataConverter: flowDataConverter(config.MFO_PAYLOAD_KEYS!) }), config);
   const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const t = Date.now();
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1${url}`, {
+    const res = await fetch(`${gateway.baseUrl}/api/v1${url}`, {
       method,
       headers: { authorization: `Bearer ${await keyOf()}`, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -237,7 +237,7 @@ test('with Temporal cut off by the network (requests dropped, not refused), ever
     expect(cancel).toMatchObject({ status: 503, detail: 'Temporal did not confirm this change in time; it may have taken effect: read it back before retrying' });
     for (const answer of [...reads, unkeyed, keyed, cancel]) expect(answer.seconds).toBeLessThan(30);
   } finally {
-    server.close();
+    gateway.close();
     await connection.close();
     await proxy.close();
   }
