@@ -11,9 +11,11 @@
  *   npm run bench -- --only 4 --logs logs         # keep the gateway's and workers' logs in logs/
  *   npm run bench -- --only 4 --logs logs --node-arg=--trace-gc   # Node flags for the gateway and workers
  *   npm run bench -- --only 3 --temporal-address 127.0.0.1:7233 --count-pid temporal=PID   # against a given server
+ *   npm run bench -- --only 3 --dev-server-store memory   # the dev server in memory (a SQLite file by default)
  */
 import { parseArgs } from 'node:util';
 import { createContext, type BenchContext } from './lib/context';
+import { DEV_SERVER_STORES, type DevServerStore } from './lib/environment';
 import { drain } from './lib/flows';
 import { machine, printTable, writeResults, type ScenarioResult } from './lib/report';
 import { agentThroughput } from './scenarios/agent-throughput';
@@ -40,11 +42,13 @@ function countedPid(arg: string): [string, number] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'count-pid': { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
 
+  const devServerStore = values['dev-server-store'] as DevServerStore;
+  if (!DEV_SERVER_STORES.includes(devServerStore)) throw new Error(`--dev-server-store wants ${DEV_SERVER_STORES.join(' or ')}, got '${devServerStore}'`);
   const gateFlows = values['gate-flows'] ? Number(values['gate-flows']) : null;
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds wants a whole number of at least 1, got '${values.rounds}'`);
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
     logDir: values.logs ?? null,
     nodeArgs: values['node-arg'] ?? [],
     temporalAddress: values['temporal-address'] ?? null,
+    devServerStore,
     countedPids: Object.fromEntries((values['count-pid'] ?? []).map(countedPid)),
   });
   const results: ScenarioResult[] = [];
@@ -75,8 +80,7 @@ async function main(): Promise<void> {
   } finally {
     await ctx.stop();
   }
-  const temporalServer = values['temporal-address'] ?? 'a fresh in-memory dev server';
-  const document = { machine: machine(), temporalServer, quick: values.quick, gateFlows: ctx.gateFlows, at: new Date().toISOString(), results };
+  const document = { machine: machine(), temporalServer: ctx.env.temporalServer, quick: values.quick, gateFlows: ctx.gateFlows, at: new Date().toISOString(), results };
   console.log();
   printTable(results);
   console.log();

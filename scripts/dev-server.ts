@@ -14,6 +14,8 @@ export interface DevServerOptions {
   dbFile: string | null;
   codecEndpoint?: string;
   logFile?: string;
+  /** Serve the server's Prometheus metrics on this port (benchmarks read its persistence timings). */
+  metricsPort?: number;
 }
 
 export interface DevServer {
@@ -31,6 +33,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--db-filename', options.dbFile);
   }
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
+  if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   for (const key of FLOW_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
 
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';

@@ -13,7 +13,7 @@ import { generateInventory } from '../../tests/fixtures/generate';
 import { apiClient, operatorKey, type ApiClient } from '../../tests/support/api-client';
 import { spawnService, startGateway, waitForWorker, type GatewayProcess, type ServiceEnv, type ServiceProcess } from '../../tests/support/processes';
 import { buildBundles, type Bundles } from './bundles';
-import { startEnvironment, type BenchEnvironment } from './environment';
+import { startEnvironment, type BenchEnvironment, type DevServerStore } from './environment';
 
 /** `noop`: the real engine with no-op phase activities (orchestration only); `real`: `npm run worker` itself. */
 export type PlatformWorkerKind = 'noop' | 'real';
@@ -33,7 +33,10 @@ export interface BenchContext {
    * than a few hundred flows open, so the size changes nothing for them.
    */
   gateFlows: number;
-  /** Scenario 3's rounds (--rounds, default 1): each round measures both sides, alternating which goes first. */
+  /**
+   * Rounds of scenario 3 and of scenario 2's start path alone (--rounds, default 1): each round measures both sides,
+   * alternating which goes first.
+   */
   rounds: number;
   env: BenchEnvironment;
   bundles: Bundles;
@@ -82,6 +85,8 @@ export interface ContextOptions {
    * PostgreSQL, as in docker-compose.temporal.yml. Its namespace must have the platform's search attributes.
    */
   temporalAddress: string | null;
+  /** Where a fresh dev server keeps its state (--dev-server-store; ignored with --temporal-address). */
+  devServerStore: DevServerStore;
   /** Processes of that server on this machine whose CPU is counted, by role (--count-pid role=PID, repeatable). */
   countedPids: Record<string, number>;
 }
@@ -91,7 +96,7 @@ const CACHE_HEADROOM = 1_000;
 
 export async function createContext(options: ContextOptions): Promise<BenchContext> {
   const gateFlows = options.gateFlows ?? (options.quick ? 300 : 10_000);
-  const env = await startEnvironment({ temporalAddress: options.temporalAddress ?? undefined, databaseUrl: process.env.DATABASE_URL });
+  const env = await startEnvironment({ temporalAddress: options.temporalAddress ?? undefined, databaseUrl: process.env.DATABASE_URL }, { store: options.devServerStore });
   const bundles = await buildBundles(env.tempDir);
   const payloadKeys = generateKeySpec('bench');
   const queues = { platform: 'bench-platform', raw: 'bench-raw' };

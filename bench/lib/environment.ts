@@ -1,8 +1,12 @@
 /**
- * The servers a benchmark run measures against: a fresh in-memory Temporal dev server (the real CLI) and
- * PostgreSQL (DATABASE_URL if set, otherwise a throwaway cluster), or a Temporal server given by the caller: the
- * bench's --temporal-address, or an enclosing run's TEMPORAL_ADDRESS, so a sub-benchmark in a child process shares
- * it. Platform and raw baseline share them too, so a ratio compares the two on the same server at the same time.
+ * The servers a benchmark run measures against: a fresh Temporal dev server (the real CLI) and PostgreSQL
+ * (DATABASE_URL if set, otherwise a throwaway cluster), or a Temporal server given by the caller: the bench's
+ * --temporal-address, or an enclosing run's TEMPORAL_ADDRESS, so a sub-benchmark in a child process shares it.
+ * Platform and raw baseline share them too, so a ratio compares the two on the same server at the same time.
+ *
+ * The dev server keeps its state in a SQLite file by default, as `npm start` runs it. In memory (`memory`) its CPU
+ * per flow grows with the flows it already holds (2× over 5,400 flows; BENCHMARKS.md, stop 19), so a figure would
+ * depend on how many flows ran before it; on a file it stays level within this machine's noise.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +20,8 @@ import { freePort } from '../../tests/support/ports';
 
 export interface BenchEnvironment {
   temporalAddress: string;
+  /** What the figures were measured on, for the report. */
+  temporalServer: string;
   databaseUrl: string;
   tempDir: string;
   /** Processes this environment started, by role, for CPU accounting. */
@@ -24,7 +30,21 @@ export interface BenchEnvironment {
   stop(): Promise<void>;
 }
 
-export async function startEnvironment(given: { temporalAddress?: string; databaseUrl?: string } = {}): Promise<BenchEnvironment> {
+export const DEV_SERVER_STORES = ['file', 'memory'] as const;
+export type DevServerStore = (typeof DEV_SERVER_STORES)[number];
+
+export interface GivenServers {
+  temporalAddress?: string;
+  databaseUrl?: string;
+}
+
+export interface DevServerChoice {
+  store: DevServerStore;
+  /** Serve the dev server's Prometheus metrics on this port. */
+  metricsPort?: number;
+}
+
+export async function startEnvironment(given: GivenServers = {}, devServer: DevServerChoice = { store: 'file' }): Promise<BenchEnvironment> {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfo-bench-'));
   fs.chmodSync(tempDir, 0o755); // the throwaway cluster runs as the postgres user when we are root
   let pgDir: string | null = null;
@@ -36,26 +56,28 @@ export async function startEnvironment(given: { temporalAddress?: string; databa
   const db = await openDatabase({ databaseUrl, pgliteDir: 'memory://' });
   await db.migrate();
   await db.close();
-  const devServer = given.temporalAddress
+  const server = given.temporalAddress
     ? null
     : await startDevServer({
         cliPath: requireTemporalCli(),
         port: await freePort(),
         uiPort: null,
         namespace: 'default',
-        dbFile: null,
+        dbFile: devServer.store === 'file' ? path.join(tempDir, 'temporal', 'dev-server.sqlite') : null,
         logFile: path.join(tempDir, 'temporal.log'),
+        metricsPort: devServer.metricsPort,
       });
   return {
-    temporalAddress: given.temporalAddress ?? devServer!.address,
+    temporalAddress: given.temporalAddress ?? server!.address,
+    temporalServer: given.temporalAddress ? `the server at ${given.temporalAddress}` : `a fresh dev server, state ${devServer.store === 'file' ? 'in a SQLite file' : 'in memory'}`,
     databaseUrl,
     tempDir,
     pids: {
-      ...(devServer ? { temporal: devServer.process.pid! } : {}),
+      ...(server ? { temporal: server.process.pid! } : {}),
       ...(pgDir ? { postgres: postmasterPid(pgDir) } : {}),
     },
     async stop() {
-      await devServer?.stop();
+      await server?.stop();
       if (pgDir) execFileSync(PG_THROWAWAY, ['stop', pgDir]);
       fs.rmSync(tempDir, { recursive: true, force: true });
     },

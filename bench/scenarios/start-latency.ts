@@ -8,12 +8,15 @@
  *   flows a second (this one runs about 11 raw, 7 platform), starts queue behind a growing backlog on both sides,
  *   and that side's capacity, not its start path, sets the figure.
  * Each side's flows finish before the other side is measured, so no backlog is billed to the side measured second.
+ * With --rounds the start path alone is measured round by round, each round in the other order than the last (as in
+ * scenario 3): the side measured first right after the workers stop, or second on a server that has just taken 600
+ * starts, is not always the same side. The goal is judged on the median of the rounds' p99 ratios.
  */
 import type { BenchContext } from '../lib/context';
 import { drain, rawShape, startPlatformFlow, startRawFlow, type Started } from '../lib/flows';
 import { atFixedRate } from '../lib/open-loop';
 import type { ScenarioResult } from '../lib/report';
-import { round, summarize } from '../lib/stats';
+import { median, round, summarize, type Summary } from '../lib/stats';
 
 const RATE_PER_SECOND = 20;
 const GOAL_P99_MS = 50;
@@ -31,17 +34,33 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
   await startsFor(1, platformStart); // warm-up: connections, JIT, caches
   await startsFor(1, rawStart);
   await drain(ctx);
-  const alone = await ctx.withoutWorkers(async () => ({
-    platform: summarize(await startsFor(seconds, platformStart)),
-    raw: summarize(await startsFor(seconds, rawStart)),
-  }));
+  const rounds = await ctx.withoutWorkers(async () => {
+    const measured: { platform: Summary; raw: Summary; p99Ratio: number }[] = [];
+    for (let i = 0; i < ctx.rounds; i++) {
+      const platformFirst = i % 2 === 0;
+      const first = summarize(await startsFor(seconds, platformFirst ? platformStart : rawStart));
+      const second = summarize(await startsFor(seconds, platformFirst ? rawStart : platformStart));
+      const [platform, raw] = platformFirst ? [first, second] : [second, first];
+      measured.push({ platform, raw, p99Ratio: platform.p99 / raw.p99 });
+      console.log(
+        `  round ${i + 1}: start p50 ${platform.p50.toFixed(1)} / ${raw.p50.toFixed(1)} ms, p99 ${platform.p99.toFixed(1)} / ${raw.p99.toFixed(1)} ms, ` +
+          `p99 ${(platform.p99 / raw.p99).toFixed(2)}× (${platformFirst ? 'platform' : 'raw'} first)`,
+      );
+    }
+    return measured;
+  });
+  const alone = {
+    platform: { p50: median(rounds.map((r) => r.platform.p50)), p99: median(rounds.map((r) => r.platform.p99)) },
+    raw: { p50: median(rounds.map((r) => r.raw.p50)), p99: median(rounds.map((r) => r.raw.p99)) },
+    p99Ratio: median(rounds.map((r) => r.p99Ratio)),
+  };
   await drain(ctx);
   const loadedPlatform = summarize(await startsFor(seconds, platformStart));
   await drain(ctx);
   const loadedRaw = summarize(await startsFor(seconds, rawStart));
   return {
     id: 2,
-    name: `start-flow latency at ${RATE_PER_SECOND}/s`,
+    name: `start-flow latency at ${RATE_PER_SECOND}/s${ctx.rounds > 1 ? `; start path alone: medians of ${ctx.rounds} rounds` : ''}`,
     measurements: [
       { metric: 'start p50, start path alone', unit: 'ms', platform: round(alone.platform.p50), raw: round(alone.raw.p50), goal: '', met: null },
       {
@@ -50,11 +69,12 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
         platform: round(alone.platform.p99),
         raw: round(alone.raw.p99),
         goal: `≤ ${GOAL_P99_MS} ms and ≤ ${GOAL_RATIO}× raw`,
-        met: alone.platform.p99 <= GOAL_P99_MS && alone.platform.p99 / alone.raw.p99 <= GOAL_RATIO,
+        met: alone.platform.p99 <= GOAL_P99_MS && alone.p99Ratio <= GOAL_RATIO,
       },
+      { metric: "start p99, platform ÷ raw, median of the rounds' ratios", unit: '×', platform: round(alone.p99Ratio, 3), raw: null, goal: '', met: null },
       { metric: 'start p50, flows running', unit: 'ms', platform: round(loadedPlatform.p50), raw: round(loadedRaw.p50), goal: '', met: null },
       { metric: 'start p99, flows running', unit: 'ms', platform: round(loadedPlatform.p99), raw: round(loadedRaw.p99), goal: '', met: null },
     ],
-    details: { ratePerSecond: RATE_PER_SECOND, seconds, alone, loaded: { platform: loadedPlatform, raw: loadedRaw } },
+    details: { ratePerSecond: RATE_PER_SECOND, seconds, alone: { ...alone, rounds }, loaded: { platform: loadedPlatform, raw: loadedRaw } },
   };
 }

@@ -1,0 +1,115 @@
+/**
+ * How the dev server's cost per flow changes as it fills. Raw-baseline flows only (no platform code), 64 in flight
+ * in a closed loop, in windows of a fixed length on one fresh dev server; for each window the server's CPU per
+ * completed flow and its resident memory, and, from the server's own Prometheus metrics, the time its persistence
+ * operations took per flow. Scenario 3's rounds run on one server for ten minutes, so a server whose cost per flow
+ * grows as it fills makes a ratio depend on when each side was measured: this measures that growth directly.
+ *
+ *   npm run bench:server-growth -- --store memory   # the in-memory dev server
+ *   npm run bench:server-growth -- --store file --windows 6 --seconds 40
+ */
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { generateKeySpec } from '../security/payload-codec';
+import { freePort } from '../tests/support/ports';
+import { spawnService, waitForWorker } from '../tests/support/processes';
+import { buildBundles } from './lib/bundles';
+import { cpuDuring, cpuMsPer } from './lib/cpu';
+import { DEV_SERVER_STORES, startEnvironment, type DevServerStore } from './lib/environment';
+import { rawShape } from './lib/flows';
+import { machine, writeResults } from './lib/report';
+import { round } from './lib/stats';
+
+const IN_FLIGHT = 64;
+const TASK_QUEUE = 'bench-growth';
+
+/** Cumulative seconds and calls per persistence operation, from the server's `persistence_latency` histogram. */
+async function persistenceTotals(metricsUrl: string): Promise<Map<string, { seconds: number; calls: number }>> {
+  const totals = new Map<string, { seconds: number; calls: number }>();
+  for (const line of (await (await fetch(metricsUrl)).text()).split('\n')) {
+    const match = /^persistence_latency_(sum|count)\{.*operation="([^"]+)".*\} (\S+)$/.exec(line);
+    if (!match) continue;
+    const entry = totals.get(match[2]) ?? { seconds: 0, calls: 0 };
+    if (match[1] === 'sum') entry.seconds += Number(match[3]);
+    else entry.calls += Number(match[3]);
+    totals.set(match[2], entry);
+  }
+  return totals;
+}
+
+function residentMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, windows: { type: 'string', default: '6' }, seconds: { type: 'string', default: '40' } } });
+  const store = values.store as DevServerStore;
+  if (!DEV_SERVER_STORES.includes(store)) throw new Error(`--store wants ${DEV_SERVER_STORES.join(' or ')}, got '${values.store}'`);
+  const [windows, seconds] = [Number(values.windows), Number(values.seconds)];
+
+  const metricsPort = await freePort();
+  const env = await startEnvironment({ databaseUrl: process.env.DATABASE_URL }, { store, metricsPort });
+  const bundles = await buildBundles(env.tempDir);
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection });
+  const worker = spawnService('bench/workers/raw-worker.ts', {
+    temporalAddress: env.temporalAddress,
+    databaseUrl: env.databaseUrl,
+    taskQueue: TASK_QUEUE,
+    payloadKeys: generateKeySpec('bench'),
+    workflowBundle: bundles.raw,
+  });
+  const results: Record<string, unknown>[] = [];
+  try {
+    await waitForWorker(connection, TASK_QUEUE, worker.child.pid!);
+    const processes = { temporal: env.pids.temporal, rawWorker: worker.child.pid!, runner: process.pid };
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    let before = await persistenceTotals(metricsUrl);
+    let held = 0;
+    for (let w = 1; w <= windows; w++) {
+      const end = performance.now() + seconds * 1000;
+      let flows = 0;
+      const { cpu } = await cpuDuring(processes, () =>
+        Promise.all(
+          Array.from({ length: IN_FLIGHT }, async () => {
+            while (performance.now() < end) {
+              await client.workflow.execute('rawFlow', { taskQueue: TASK_QUEUE, workflowId: `growth-${randomUUID()}`, args: [rawShape(false)] });
+              flows++;
+            }
+          }),
+        ),
+      );
+      held += flows;
+      const after = await persistenceTotals(metricsUrl);
+      const persistence = Object.fromEntries(
+        [...after]
+          .map(([operation, total]) => {
+            const seconds = total.seconds - (before.get(operation)?.seconds ?? 0);
+            const calls = total.calls - (before.get(operation)?.calls ?? 0);
+            return [operation, { msPerFlow: round((seconds * 1000) / flows), msPerCall: calls ? round((seconds * 1000) / calls, 3) : 0 }] as const;
+          })
+          .filter(([, v]) => v.msPerFlow >= 0.2)
+          .sort(([, a], [, b]) => b.msPerFlow - a.msPerFlow),
+      );
+      before = after;
+      const cpuMsPerFlow = cpuMsPer(cpu, flows);
+      const rss = round(residentMb(env.pids.temporal), 0);
+      results.push({ window: w, flows, flowsHeld: held, flowsPerSecond: round(flows / seconds), cpuMsPerFlow, serverRssMb: rss, persistence });
+      console.log(`window ${w}: ${flows} flows (${(flows / seconds).toFixed(1)}/s), ${held} held; server ${cpuMsPerFlow.temporal} ms CPU per flow, RSS ${rss} MB`);
+      for (const [operation, v] of Object.entries(persistence).slice(0, 6)) console.log(`  ${operation}: ${v.msPerFlow} ms per flow, ${v.msPerCall} ms per call`);
+    }
+  } finally {
+    await worker.stop();
+    await connection.close();
+    await env.stop();
+  }
+  const document = { machine: machine(), temporalServer: env.temporalServer, inFlight: IN_FLIGHT, secondsPerWindow: seconds, at: new Date().toISOString(), results };
+  console.log(`written to ${writeResults(`server-growth-${store}`, document)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
