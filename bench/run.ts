@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     logDir: values.logs ?? null,
     nodeArgs: values['node-arg'] ?? [],
     temporalAddress: values['temporal-address'] ?? null,
-    devServerStore,
+    devServer: { store: devServerStore },
     countedPids: Object.fromEntries((values['count-pid'] ?? []).map(countedPid)),
   });
   const results: ScenarioResult[] = [];

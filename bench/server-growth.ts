@@ -1,29 +1,31 @@
 /**
- * How the dev server's cost per flow changes as it fills. Raw-baseline flows only (no platform code), 64 in flight
- * in a closed loop, in windows of a fixed length on one fresh dev server; for each window the server's CPU per
- * completed flow and its resident memory, and, from the server's own Prometheus metrics, the time its persistence
- * operations took per flow. Scenario 3's rounds run on one server for ten minutes, so a server whose cost per flow
- * grows as it fills makes a ratio depend on when each side was measured: this measures that growth directly.
+ * How the dev server's cost per flow changes as it fills. One kind of flow, 64 in flight in a closed loop, in
+ * windows of a fixed length on one fresh dev server: raw-baseline flows (no platform code), or the platform's
+ * Discovery flows on no-op phases, started through the gateway as in scenario 3. For each window: the server's CPU
+ * per completed flow and its resident memory, and, from the server's own Prometheus metrics, the time its
+ * persistence operations took per flow. Scenario 3's rounds run on one server for ten minutes, so a server whose
+ * cost per flow grows as it fills makes a ratio depend on when each side was measured: this measures that growth.
  *
- *   npm run bench:server-growth -- --store memory   # the in-memory dev server
- *   npm run bench:server-growth -- --store file --windows 6 --seconds 40
+ *   npm run bench:server-growth -- --store memory   # raw flows on the in-memory dev server
+ *   npm run bench:server-growth -- --store file --flows platform --windows 12 --seconds 40
  */
 import fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { generateKeySpec } from '../security/payload-codec';
 import { freePort } from '../tests/support/ports';
-import { spawnService, waitForWorker } from '../tests/support/processes';
-import { buildBundles } from './lib/bundles';
+import { createContext, type BenchContext } from './lib/context';
 import { cpuDuring, cpuMsPer } from './lib/cpu';
-import { DEV_SERVER_STORES, startEnvironment, type DevServerStore } from './lib/environment';
-import { rawShape } from './lib/flows';
+import { DEV_SERVER_STORES, type DevServerStore } from './lib/environment';
+import { platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from './lib/flows';
 import { machine, writeResults } from './lib/report';
 import { round } from './lib/stats';
 
+const FLOW_KINDS = {
+  raw: async (ctx: BenchContext) => rawResult(ctx, (await startRawFlow(ctx, rawShape(false))).workflowId),
+  platform: async (ctx: BenchContext) => platformResult(ctx, (await startPlatformFlow(ctx, true)).workflowId),
+};
+type FlowKind = keyof typeof FLOW_KINDS;
+
 const IN_FLIGHT = 64;
-const TASK_QUEUE = 'bench-growth';
 
 /** Cumulative seconds and calls per persistence operation, from the server's `persistence_latency` histogram. */
 async function persistenceTotals(metricsUrl: string): Promise<Map<string, { seconds: number; calls: number }>> {
@@ -44,38 +46,29 @@ function residentMb(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, windows: { type: 'string', default: '6' }, seconds: { type: 'string', default: '40' } } });
+  const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, flows: { type: 'string', default: 'raw' }, windows: { type: 'string', default: '6' }, seconds: { type: 'string', default: '40' } } });
   const store = values.store as DevServerStore;
   if (!DEV_SERVER_STORES.includes(store)) throw new Error(`--store wants ${DEV_SERVER_STORES.join(' or ')}, got '${values.store}'`);
+  const kind = values.flows as FlowKind;
+  if (!(kind in FLOW_KINDS)) throw new Error(`--flows wants ${Object.keys(FLOW_KINDS).join(' or ')}, got '${values.flows}'`);
   const [windows, seconds] = [Number(values.windows), Number(values.seconds)];
 
   const metricsPort = await freePort();
-  const env = await startEnvironment({ databaseUrl: process.env.DATABASE_URL }, { store, metricsPort });
-  const bundles = await buildBundles(env.tempDir);
-  const connection = await Connection.connect({ address: env.temporalAddress });
-  const client = new Client({ connection });
-  const worker = spawnService('bench/workers/raw-worker.ts', {
-    temporalAddress: env.temporalAddress,
-    databaseUrl: env.databaseUrl,
-    taskQueue: TASK_QUEUE,
-    payloadKeys: generateKeySpec('bench'),
-    workflowBundle: bundles.raw,
-  });
+  const ctx = await createContext({ quick: true, gateFlows: null, rounds: 1, cpuProfileDir: null, logDir: null, nodeArgs: [], temporalAddress: null, devServer: { store, metricsPort }, countedPids: {} });
+  const runOne = () => FLOW_KINDS[kind](ctx);
   const results: Record<string, unknown>[] = [];
   try {
-    await waitForWorker(connection, TASK_QUEUE, worker.child.pid!);
-    const processes = { temporal: env.pids.temporal, rawWorker: worker.child.pid!, runner: process.pid };
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     let before = await persistenceTotals(metricsUrl);
     let held = 0;
     for (let w = 1; w <= windows; w++) {
       const end = performance.now() + seconds * 1000;
       let flows = 0;
-      const { cpu } = await cpuDuring(processes, () =>
+      const { cpu } = await cpuDuring(ctx.processes(), () =>
         Promise.all(
           Array.from({ length: IN_FLIGHT }, async () => {
             while (performance.now() < end) {
-              await client.workflow.execute('rawFlow', { taskQueue: TASK_QUEUE, workflowId: `growth-${randomUUID()}`, args: [rawShape(false)] });
+              await runOne();
               flows++;
             }
           }),
@@ -95,18 +88,16 @@ async function main(): Promise<void> {
       );
       before = after;
       const cpuMsPerFlow = cpuMsPer(cpu, flows);
-      const rss = round(residentMb(env.pids.temporal), 0);
+      const rss = round(residentMb(ctx.env.pids.temporal), 0);
       results.push({ window: w, flows, flowsHeld: held, flowsPerSecond: round(flows / seconds), cpuMsPerFlow, serverRssMb: rss, persistence });
       console.log(`window ${w}: ${flows} flows (${(flows / seconds).toFixed(1)}/s), ${held} held; server ${cpuMsPerFlow.temporal} ms CPU per flow, RSS ${rss} MB`);
       for (const [operation, v] of Object.entries(persistence).slice(0, 6)) console.log(`  ${operation}: ${v.msPerFlow} ms per flow, ${v.msPerCall} ms per call`);
     }
   } finally {
-    await worker.stop();
-    await connection.close();
-    await env.stop();
+    await ctx.stop();
   }
-  const document = { machine: machine(), temporalServer: env.temporalServer, inFlight: IN_FLIGHT, secondsPerWindow: seconds, at: new Date().toISOString(), results };
-  console.log(`written to ${writeResults(`server-growth-${store}`, document)}`);
+  const document = { machine: machine(), temporalServer: ctx.env.temporalServer, flows: kind, inFlight: IN_FLIGHT, secondsPerWindow: seconds, at: new Date().toISOString(), results };
+  console.log(`written to ${writeResults(`server-growth-${store}-${kind}`, document)}`);
 }
 
 main().catch((err) => {

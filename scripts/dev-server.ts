@@ -35,6 +35,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   for (const key of FLOW_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
+  // The CLI's dev server reads search-attribute definitions from its database on every use unless told otherwise
+  // (so that attributes added at run time apply at once). Every flow event that sets an attribute then costs it
+  // several metadata reads. The flows' attributes are registered by the flags above before any flow exists, so
+  // the server's cache is safe here, as it is on a production server.
+  args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
 
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(options.cliPath, args, { stdio: ['ignore', out, out] });

@@ -13,7 +13,7 @@ import { generateInventory } from '../../tests/fixtures/generate';
 import { apiClient, operatorKey, type ApiClient } from '../../tests/support/api-client';
 import { spawnService, startGateway, waitForWorker, type GatewayProcess, type ServiceEnv, type ServiceProcess } from '../../tests/support/processes';
 import { buildBundles, type Bundles } from './bundles';
-import { startEnvironment, type BenchEnvironment, type DevServerStore } from './environment';
+import { startEnvironment, type BenchEnvironment, type DevServerChoice } from './environment';
 
 /** `noop`: the real engine with no-op phase activities (orchestration only); `real`: `npm run worker` itself. */
 export type PlatformWorkerKind = 'noop' | 'real';
@@ -85,8 +85,8 @@ export interface ContextOptions {
    * PostgreSQL, as in docker-compose.temporal.yml. Its namespace must have the platform's search attributes.
    */
   temporalAddress: string | null;
-  /** Where a fresh dev server keeps its state (--dev-server-store; ignored with --temporal-address). */
-  devServerStore: DevServerStore;
+  /** Where a fresh dev server keeps its state (--dev-server-store), and its metrics port; unused with temporalAddress. */
+  devServer: DevServerChoice;
   /** Processes of that server on this machine whose CPU is counted, by role (--count-pid role=PID, repeatable). */
   countedPids: Record<string, number>;
 }
@@ -96,7 +96,7 @@ const CACHE_HEADROOM = 1_000;
 
 export async function createContext(options: ContextOptions): Promise<BenchContext> {
   const gateFlows = options.gateFlows ?? (options.quick ? 300 : 10_000);
-  const env = await startEnvironment({ temporalAddress: options.temporalAddress ?? undefined, databaseUrl: process.env.DATABASE_URL }, { store: options.devServerStore });
+  const env = await startEnvironment({ temporalAddress: options.temporalAddress ?? undefined, databaseUrl: process.env.DATABASE_URL }, options.devServer);
   const bundles = await buildBundles(env.tempDir);
   const payloadKeys = generateKeySpec('bench');
   const queues = { platform: 'bench-platform', raw: 'bench-raw' };
