@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createContext, type BenchContext } from './lib/context';
-import { DEV_SERVER_STORES, type DevServerStore } from './lib/environment';
+import { devServerStore } from './lib/environment';
 import { drain } from './lib/flows';
 import { machine, printTable, writeResults, type ScenarioResult } from './lib/report';
 import { agentThroughput } from './scenarios/agent-throughput';
@@ -47,8 +47,6 @@ async function main(): Promise<void> {
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
 
-  const devServerStore = values['dev-server-store'] as DevServerStore;
-  if (!DEV_SERVER_STORES.includes(devServerStore)) throw new Error(`--dev-server-store wants ${DEV_SERVER_STORES.join(' or ')}, got '${devServerStore}'`);
   const gateFlows = values['gate-flows'] ? Number(values['gate-flows']) : null;
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds wants a whole number of at least 1, got '${values.rounds}'`);
@@ -60,7 +58,7 @@ async function main(): Promise<void> {
     logDir: values.logs ?? null,
     nodeArgs: values['node-arg'] ?? [],
     temporalAddress: values['temporal-address'] ?? null,
-    devServer: { store: devServerStore },
+    devServer: { store: devServerStore(values['dev-server-store'], '--dev-server-store') },
     countedPids: Object.fromEntries((values['count-pid'] ?? []).map(countedPid)),
   });
   const results: ScenarioResult[] = [];

@@ -9,12 +9,12 @@
  *   npm run bench:server-growth -- --store memory   # raw flows on the in-memory dev server
  *   npm run bench:server-growth -- --store file --flows platform --windows 12 --seconds 40
  */
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { freePort } from '../tests/support/ports';
 import { createContext, type BenchContext } from './lib/context';
-import { cpuDuring, cpuMsPer } from './lib/cpu';
-import { DEV_SERVER_STORES, type DevServerStore } from './lib/environment';
+import { closedLoop } from './lib/closed-loop';
+import { cpuDuring, cpuMsPer, rssMb } from './lib/cpu';
+import { devServerStore } from './lib/environment';
 import { platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from './lib/flows';
 import { machine, writeResults } from './lib/report';
 import { round } from './lib/stats';
@@ -41,14 +41,9 @@ async function persistenceTotals(metricsUrl: string): Promise<Map<string, { seco
   return totals;
 }
 
-function residentMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, flows: { type: 'string', default: 'raw' }, windows: { type: 'string', default: '6' }, seconds: { type: 'string', default: '40' } } });
-  const store = values.store as DevServerStore;
-  if (!DEV_SERVER_STORES.includes(store)) throw new Error(`--store wants ${DEV_SERVER_STORES.join(' or ')}, got '${values.store}'`);
+  const store = devServerStore(values.store, '--store');
   const kind = values.flows as FlowKind;
   if (!(kind in FLOW_KINDS)) throw new Error(`--flows wants ${Object.keys(FLOW_KINDS).join(' or ')}, got '${values.flows}'`);
   const [windows, seconds] = [Number(values.windows), Number(values.seconds)];
@@ -62,18 +57,8 @@ async function main(): Promise<void> {
     let before = await persistenceTotals(metricsUrl);
     let held = 0;
     for (let w = 1; w <= windows; w++) {
-      const end = performance.now() + seconds * 1000;
-      let flows = 0;
-      const { cpu } = await cpuDuring(ctx.processes(), () =>
-        Promise.all(
-          Array.from({ length: IN_FLIGHT }, async () => {
-            while (performance.now() < end) {
-              await runOne();
-              flows++;
-            }
-          }),
-        ),
-      );
+      const { result: completions, cpu } = await cpuDuring(ctx.processes(), () => closedLoop(IN_FLIGHT, performance.now() + seconds * 1000, runOne));
+      const flows = completions.length;
       held += flows;
       const after = await persistenceTotals(metricsUrl);
       const persistence = Object.fromEntries(
@@ -88,7 +73,7 @@ async function main(): Promise<void> {
       );
       before = after;
       const cpuMsPerFlow = cpuMsPer(cpu, flows);
-      const rss = round(residentMb(ctx.env.pids.temporal), 0);
+      const rss = rssMb(ctx.env.pids.temporal);
       results.push({ window: w, flows, flowsHeld: held, flowsPerSecond: round(flows / seconds), cpuMsPerFlow, serverRssMb: rss, persistence });
       console.log(`window ${w}: ${flows} flows (${(flows / seconds).toFixed(1)}/s), ${held} held; server ${cpuMsPerFlow.temporal} ms CPU per flow, RSS ${rss} MB`);
       for (const [operation, v] of Object.entries(persistence).slice(0, 6)) console.log(`  ${operation}: ${v.msPerFlow} ms per flow, ${v.msPerCall} ms per call`);

@@ -104,3 +104,9 @@ export async function threadCpuDuring<T>(processes: Record<string, number>, work
 export function cpuMsPer(cpu: Record<string, number>, units: number): Record<string, number> {
   return Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v * 1000) / units, 1)]));
 }
+
+/** Resident memory of a process, MB (e.g. what caching every parked flow costs a worker). */
+export function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return round(Number(kb) / 1024, 0);
+}

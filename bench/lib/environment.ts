@@ -33,6 +33,13 @@ export interface BenchEnvironment {
 export const DEV_SERVER_STORES = ['file', 'memory'] as const;
 export type DevServerStore = (typeof DEV_SERVER_STORES)[number];
 
+/** A command-line flag's value as a store, or an error naming the flag and the values it takes. */
+export function devServerStore(value: string | undefined, flag: string): DevServerStore {
+  const store = DEV_SERVER_STORES.find((s) => s === value);
+  if (!store) throw new Error(`${flag} wants ${DEV_SERVER_STORES.join(' or ')}, got '${value}'`);
+  return store;
+}
+
 export interface GivenServers {
   temporalAddress?: string;
   databaseUrl?: string;

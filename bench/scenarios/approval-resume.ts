@@ -9,12 +9,11 @@
  * Each side's flows finish before the other side is measured. For the slowest and the median 1 % of approvals, the
  * flows' histories tell where the time went (lib/update-timeline.ts).
  */
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from '../lib/context';
 import { platformResult, pool, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
-import { cpuDuring, cpuMsPer, threadCpuDuring } from '../lib/cpu';
+import { cpuDuring, cpuMsPer, rssMb, threadCpuDuring } from '../lib/cpu';
 import { atFixedRate } from '../lib/open-loop';
 import { elapsedMs, round, summarize } from '../lib/stats';
 import { approvalTimelines, type ApprovalTiming } from '../lib/update-timeline';
@@ -30,12 +29,6 @@ async function until(what: string, timeoutMs: number, done: () => Promise<boolea
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
-}
-
-/** Resident memory of a process, MB: what caching every parked flow costs the worker. */
-function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return round(Number(kb) / 1024, 0);
 }
 
 async function running(ctx: BenchContext, query: string): Promise<number> {

@@ -7,6 +7,7 @@
 import type { BenchContext } from '../lib/context';
 import { PLATFORM_PHASES, platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from '../lib/flows';
 import type { ScenarioResult } from '../lib/report';
+import { closedLoop } from '../lib/closed-loop';
 import { cpuDuring, cpuMsPer } from '../lib/cpu';
 import { median, round } from '../lib/stats';
 
@@ -24,21 +25,9 @@ async function sustained(ctx: BenchContext, warmUpSeconds: number, seconds: numb
   const t0 = performance.now();
   const windowStart = t0 + warmUpSeconds * 1000;
   const windowEnd = windowStart + seconds * 1000;
-  let inWindow = 0;
-  let total = 0;
-  const { cpu } = await cpuDuring(ctx.processes(), () =>
-    Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < windowEnd) {
-          await runOne();
-          total++;
-          const t = performance.now();
-          if (t >= windowStart && t <= windowEnd) inWindow++;
-        }
-      }),
-    ),
-  );
-  return { perSecond: inWindow / seconds, cpuMsPerFlow: cpuMsPer(cpu, total) };
+  const { result: completions, cpu } = await cpuDuring(ctx.processes(), () => closedLoop(CONCURRENCY, windowEnd, runOne));
+  const inWindow = completions.filter((t) => t >= windowStart && t <= windowEnd).length;
+  return { perSecond: inWindow / seconds, cpuMsPerFlow: cpuMsPer(cpu, completions.length) };
 }
 
 export async function throughput(ctx: BenchContext): Promise<ScenarioResult> {
