@@ -16,7 +16,7 @@ import { round } from './lib/stats';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' } } });
   const [requests, rounds] = [Number(values.requests), Number(values.rounds)];
-  const ctx = await createContext({ quick: true, gateFlows: null, rounds: 1, cpuProfileDir: null, logDir: null, nodeArgs: [], temporalAddress: null, devServer: { store: 'file' }, countedPids: {} });
+  const ctx = await createContext({ quick: true, gateFlows: null, workers: 1, rounds: 1, cpuProfileDir: null, logDir: null, nodeArgs: [], temporalAddress: null, devServer: { store: 'file' }, countedPids: {} });
   const results: { round: number; startFlowMs: number; listFlowTypesMs: number }[] = [];
   try {
     await ctx.withoutWorkers(async () => {

@@ -7,6 +7,7 @@
  *   npm run bench -- --quick --only 1,3    # chosen scenarios at reduced size
  *   npm run bench -- --only 4 --gate-flows 2000   # scenario 4 with fewer parked flows (10,000 by default)
  *   npm run bench -- --only 3 --rounds 3        # scenario 3 three times per side, alternating; medians
+ *   npm run bench -- --only 4 --workers 4       # four worker processes per side, each caching a quarter
  *   npm run bench -- --only 3 --cpu-prof prof     # also V8 CPU profiles of the gateway and workers, into prof/
  *   npm run bench -- --only 4 --logs logs         # keep the gateway's and workers' logs in logs/
  *   npm run bench -- --only 4 --logs logs --node-arg=--trace-gc   # Node flags for the gateway and workers
@@ -34,6 +35,12 @@ const SCENARIOS: { id: number; run: (ctx: BenchContext) => Promise<ScenarioResul
   { id: 6, run: agentThroughput },
 ];
 
+function atLeastOne(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a whole number of at least 1, got '${value}'`);
+  return n;
+}
+
 /** `role=PID` of --count-pid. */
 function countedPid(arg: string): [string, number] {
   const match = /^([\w-]+)=(\d+)$/.exec(arg);
@@ -42,17 +49,18 @@ function countedPid(arg: string): [string, number] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
 
   const gateFlows = values['gate-flows'] ? Number(values['gate-flows']) : null;
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds wants a whole number of at least 1, got '${values.rounds}'`);
+  const rounds = atLeastOne(values.rounds, '--rounds');
+  const workers = atLeastOne(values.workers, '--workers');
   const ctx = await createContext({
     quick: values.quick,
     gateFlows,
+    workers,
     rounds,
     cpuProfileDir: values['cpu-prof'] ?? null,
     logDir: values.logs ?? null,
@@ -78,7 +86,7 @@ async function main(): Promise<void> {
   } finally {
     await ctx.stop();
   }
-  const document = { machine: machine(), temporalServer: ctx.env.temporalServer, quick: values.quick, gateFlows: ctx.gateFlows, at: new Date().toISOString(), results };
+  const document = { machine: machine(), temporalServer: ctx.env.temporalServer, quick: values.quick, gateFlows: ctx.gateFlows, workersPerSide: ctx.workers, at: new Date().toISOString(), results };
   console.log();
   printTable(results);
   console.log();

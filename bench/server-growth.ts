@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const [windows, seconds] = [Number(values.windows), Number(values.seconds)];
 
   const metricsPort = await freePort();
-  const ctx = await createContext({ quick: true, gateFlows: null, rounds: 1, cpuProfileDir: null, logDir: null, nodeArgs: [], temporalAddress: null, devServer: { store, metricsPort }, countedPids: {} });
+  const ctx = await createContext({ quick: true, gateFlows: null, workers: 1, rounds: 1, cpuProfileDir: null, logDir: null, nodeArgs: [], temporalAddress: null, devServer: { store, metricsPort }, countedPids: {} });
   const runOne = () => FLOW_KINDS[kind](ctx);
   const results: Record<string, unknown>[] = [];
   try {

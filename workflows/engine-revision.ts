@@ -14,8 +14,9 @@ import * as wf from '@temporalio/workflow';
 /**
  * 1: agent phases run on the agent queue (`agent-phases-on-agent-queue`) after a first try on the flow queue
  * (`agent-phases-try-flow-queue-first`), without their patch markers.
+ * 2: `FlowStatus`/`CurrentPhase` are written at most once per workflow task (see the engine's `mirrorToVisibility`).
  */
-export const ENGINE_REVISION = 1;
+export const ENGINE_REVISION = 2;
 
 /** The memo key the revision is stamped under. */
 export const ENGINE_REVISION_MEMO_KEY = 'engineRevision';

@@ -7,7 +7,7 @@
 import * as wf from '@temporalio/workflow';
 import type { PhaseActivities } from '../activities/phases';
 import { FLOW_CATALOG, successorOf, type PhaseDefinition } from './catalog';
-import { changeApplies } from './engine-revision';
+import { changeApplies, startedAtRevision } from './engine-revision';
 import {
   approveUpdate,
   cancelUpdate,
@@ -124,10 +124,17 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   const deriveStatus = (): FlowStatus =>
     terminal ?? (state.pendingRequest ? WAITING_STATUS[state.pendingRequest.kind] : paused ? 'paused' : 'running');
 
-  /** Recompute status after every change and mirror it to search attributes and the Web UI's current details. */
-  function publish(): void {
-    state.status = deriveStatus();
-    state.updatedAt = now();
+  // Engine revision 2: search attributes are written once per workflow task, with the status the task ends in. A
+  // decision passes through two statuses in one task (awaiting_approval, running, then the next phase or completed),
+  // and each write is a history event and a visibility write. The SDK evaluates conditions only once the workflow's
+  // microtasks have run out, that is when the task's work is done, so the wait below wakes then. Not cancellable: a
+  // cancelled flow still publishes `cancelled`. Flows started earlier write at every change, as they were recorded.
+  const mirrorOncePerTask = startedAtRevision() >= 2;
+  let unmirrored = false;
+
+  /** Writes status and phase to the search attributes if they changed since the last write. */
+  function mirrorToVisibility(): void {
+    unmirrored = false;
     const phase = state.currentPhase ?? '';
     if (published.status !== state.status || published.phase !== phase) {
       wf.upsertSearchAttributes([
@@ -136,6 +143,23 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
       ]);
       published = { status: state.status, phase };
     }
+  }
+
+  if (mirrorOncePerTask) {
+    void wf.CancellationScope.nonCancellable(async () => {
+      for (;;) {
+        await wf.condition(() => unmirrored);
+        mirrorToVisibility();
+      }
+    });
+  }
+
+  /** Recompute status after every change and mirror it to search attributes and the Web UI's current details. */
+  function publish(): void {
+    state.status = deriveStatus();
+    state.updatedAt = now();
+    if (mirrorOncePerTask) unmirrored = true;
+    else mirrorToVisibility();
     wf.setCurrentDetails(describe());
   }
 
@@ -585,7 +609,7 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
       workflowId,
       args: [successor],
       parentClosePolicy: wf.ParentClosePolicy.ABANDON,
-      ...flowStartOptions(successor),
+      ...flowStartOptions(successor, startedAtRevision()),
     });
     state.successorFlowId = workflowId;
   }
@@ -612,6 +636,8 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   }
   state.completedAt = now();
   publish();
+  // The flow may end in this task, before the once-per-task write would wake: the terminal status is written now.
+  mirrorToVisibility();
   // Emitted by the worker's Prometheus exporter; workflow metrics are skipped during replay, so each counts once.
   wf.metricMeter
     .createCounter('mfo_flows_ended', 'flows', 'Flows that reached a terminal status, by flow type and status')

@@ -7,6 +7,7 @@ import * as wf from '@temporalio/workflow';
 import { FLOW_CATALOG, type FlowType } from './catalog';
 import type { FlowOptions, FlowStartInput, FlowState } from './messages';
 import { FlowStatusKey } from './search-attributes';
+import { startedAtRevision } from './engine-revision';
 import { flowStartOptions, flowWorkflowId } from './start-options';
 
 export interface ProgrammeInput {
@@ -53,7 +54,7 @@ export async function programmeFlow(input: ProgrammeInput): Promise<ProgrammeSta
       workflowId: flowId,
       args: [start],
       cancellationType: wf.ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-      ...flowStartOptions(start),
+      ...flowStartOptions(start, startedAtRevision()),
     });
     child.status = result.status;
     if (result.status !== 'completed') {

@@ -12,7 +12,15 @@ export function flowWorkflowId(tenantId: string, flowType: FlowType, unique: str
   return `${tenantId}.${flowType}.${unique}`;
 }
 
-export function flowStartOptions(start: FlowStartInput) {
+/** The memo that stamps a workflow with the engine revision it is started at. */
+export const revisionMemo = (revision: number) => ({ [ENGINE_REVISION_MEMO_KEY]: revision });
+
+/**
+ * `revision`: the gateway and schedules start flows at the current one. A flow or programme starting a child passes
+ * its own, so every flow in a tree runs at the revision its root was started at: a worker from before a revision
+ * (still running while workers roll out) never meets a child that a newer worker stamped with it.
+ */
+export function flowStartOptions(start: FlowStartInput, revision = ENGINE_REVISION) {
   const definition = FLOW_CATALOG[start.flowType];
   return {
     typedSearchAttributes: [
@@ -22,7 +30,7 @@ export function flowStartOptions(start: FlowStartInput) {
       // The phase the engine starts with: it then has nothing to upsert until that phase ends (one visibility write less).
       { key: CurrentPhaseKey, value: definition.phases[0].name },
     ],
-    memo: { [ENGINE_REVISION_MEMO_KEY]: ENGINE_REVISION },
+    memo: revisionMemo(revision),
     staticSummary: `${definition.title} flow for tenant ${start.tenantId}, started by ${start.requestedBy}`,
     staticDetails: `Phases: ${definition.phases.map((p) => `${p.name}${p.gate ? ` (gate: ${p.gate})` : ''}`).join(' → ')}`,
   };

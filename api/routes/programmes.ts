@@ -6,6 +6,8 @@ import createHttpError from 'http-errors';
 import { z } from 'zod';
 import { programmeStateQuery, type ProgrammeInput } from '../../workflows/programme';
 import { FlowStatusKey, FlowTypeKey, TenantIdKey } from '../../workflows/search-attributes';
+import { ENGINE_REVISION } from '../../workflows/engine-revision';
+import { revisionMemo } from '../../workflows/start-options';
 import { caller } from '../context';
 import { flowInputSchemas, startFlowSchema } from '../schemas';
 import { parse } from '../validate';
@@ -74,6 +76,8 @@ export function programmeRoutes({ client, starter, startKeys, taskQueue, tempora
         { key: FlowTypeKey, value: 'programme' },
         { key: FlowStatusKey, value: 'running' },
       ],
+      // Its children run at the revision the programme was started at (see flowStartOptions).
+      memo: revisionMemo(ENGINE_REVISION),
       staticSummary: `Migration programme for tenant ${input.tenantId}, started by ${input.requestedBy}: Discovery → Assessment → Planning → Execution per wave`,
     };
     return (await startWorkflow(client, 'programmeFlow', options, { keyed, timeoutMs: temporalTimeoutMs })).runId;

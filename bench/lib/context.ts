@@ -1,6 +1,7 @@
 /**
- * Everything the scenarios share in one run: the servers, the bundles, the real gateway process, a platform worker
- * process and a raw-baseline worker process (each on its own task queue), and clients to drive and observe them.
+ * Everything the scenarios share in one run: the servers, the bundles, the real gateway process, the platform's worker
+ * processes and the raw baseline's (each side on its own task queue; one each unless --workers), and clients to drive
+ * and observe them.
  * Load generator, gateway and workers run on separate event loops, as they would in production.
  */
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { generateInventory } from '../../tests/fixtures/generate';
 import { apiClient, operatorKey, type ApiClient } from '../../tests/support/api-client';
 import { spawnService, startGateway, waitForWorker, type GatewayProcess, type ServiceEnv, type ServiceProcess } from '../../tests/support/processes';
 import { buildBundles, type Bundles } from './bundles';
+import type { ProcessGroups } from './cpu';
 import { startEnvironment, type BenchEnvironment, type DevServerChoice } from './environment';
 
 /** `noop`: the real engine with no-op phase activities (orchestration only); `real`: `npm run worker` itself. */
@@ -27,12 +29,14 @@ export interface ModelEndpoint {
 export interface BenchContext {
   quick: boolean;
   /**
-   * Scenario 4's number of parked flows per side (--gate-flows; 10,000 by default, 300 quick). Every worker of the
-   * run caches that many flows and some more (MFO_MAX_CACHED_WORKFLOWS), so parked flows resume without replaying
-   * their history, as README's operator recipe for many parked flows advises; the other scenarios never have more
-   * than a few hundred flows open, so the size changes nothing for them.
+   * Scenario 4's number of parked flows per side (--gate-flows; 10,000 by default, 300 quick). A side's workers
+   * together cache that many flows and some more (MFO_MAX_CACHED_WORKFLOWS, split between them), so parked flows
+   * resume without replaying their history, as README's operator recipe for many parked flows advises; the other
+   * scenarios never have more than a few hundred flows open, so the size changes nothing for them.
    */
   gateFlows: number;
+  /** Worker processes per side (--workers, default 1), each polling its side's queue and caching its share of flows. */
+  workers: number;
   /**
    * Rounds of scenario 3 and of scenario 2's start path alone (--rounds, default 1): each round measures both sides,
    * alternating which goes first.
@@ -59,20 +63,22 @@ export interface BenchContext {
    */
   usePlatformWorker(kind: PlatformWorkerKind, model?: ModelEndpoint): Promise<void>;
   /**
-   * Runs `measure` with both worker processes stopped (flows started meanwhile wait on their queues), then starts
+   * Runs `measure` with every worker process stopped (flows started meanwhile wait on their queues), then starts
    * them again: what is measured then is the start path alone, not the machine's capacity to run flows.
    */
   withoutWorkers<T>(measure: () => Promise<T>): Promise<T>;
   /** Starts a worker process of this entry on the service's queue and waits until it polls. */
   startWorker(entry: string, service: ServiceEnv, options?: { activitiesOnly?: boolean; extraEnv?: Record<string, string> }): Promise<ServiceProcess>;
-  /** The processes of this run by role (for CPU accounting); `runner` is this process. */
-  processes(): Record<string, number>;
+  /** The processes of this run by role (for CPU accounting); each side's workers form one group; `runner` is this process. */
+  processes(): ProcessGroups & { gateway: number; platformWorker: number[]; rawWorker: number[] };
   stop(): Promise<void>;
 }
 
 export interface ContextOptions {
   quick: boolean;
   gateFlows: number | null;
+  /** Worker processes per side (--workers). */
+  workers: number;
   rounds: number;
   /** Write a V8 CPU profile of the gateway and each worker process here when it stops (--cpu-prof DIR). */
   cpuProfileDir: string | null;
@@ -106,7 +112,8 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
     taskQueue: queues.platform,
     payloadKeys,
     workflowBundle: bundles.platform,
-    maxCachedWorkflows: gateFlows + CACHE_HEADROOM,
+    // Flows spread evenly over a side's workers (whichever polls first takes a flow's first task), give or take a few dozen.
+    maxCachedWorkflows: Math.ceil(gateFlows / options.workers) + CACHE_HEADROOM,
   };
   const rawService: ServiceEnv = { ...platformService, taskQueue: queues.raw, workflowBundle: bundles.raw };
 
@@ -125,9 +132,16 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
     await waitForWorker(connection, service.taskQueue, worker.child.pid!, { activitiesOnly: workerOptions.activitiesOnly });
     return worker;
   };
-  const startRawWorker = () => startWorker('bench/workers/raw-worker.ts', rawService);
-  let rawWorker = await startRawWorker();
-  let platformWorker: { key: string; start: () => Promise<ServiceProcess>; process: ServiceProcess } | null = null;
+  // One after another: each waits until its own process polls.
+  const startWorkers = async (start: () => Promise<ServiceProcess>): Promise<ServiceProcess[]> => {
+    const started: ServiceProcess[] = [];
+    for (let i = 0; i < options.workers; i++) started.push(await start());
+    return started;
+  };
+  const stopAll = (workers: ServiceProcess[]) => Promise.all(workers.map((w) => w.stop()));
+  const startRawWorkers = () => startWorkers(() => startWorker('bench/workers/raw-worker.ts', rawService));
+  let rawWorkers = await startRawWorkers();
+  let platformWorkers: { key: string; start: () => Promise<ServiceProcess[]>; processes: ServiceProcess[] } | null = null;
 
   const gateway = await startGateway(platformService, { nodeArgs, logFile: logFile('gateway') });
   const tenant = 'bench';
@@ -138,6 +152,7 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
   const context: BenchContext = {
     quick: options.quick,
     gateFlows,
+    workers: options.workers,
     rounds: options.rounds,
     env,
     bundles,
@@ -154,34 +169,34 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
     startWorker,
     async usePlatformWorker(kind, model) {
       const key = `${kind}/${model ? `${model.baseUrl}@${model.requestsPerMinute}` : 'offline'}`;
-      if (platformWorker?.key === key) return;
-      await platformWorker?.process.stop();
+      if (platformWorkers?.key === key) return;
+      if (platformWorkers) await stopAll(platformWorkers.processes);
       const entry = kind === 'noop' ? 'bench/workers/noop-platform-worker.ts' : path.join('workers', 'main.ts');
       const service = model ? { ...platformService, agentRequestsPerMinute: model.requestsPerMinute } : platformService;
-      const start = () => startWorker(entry, service, { extraEnv: model ? { OPENAI_BASE_URL: model.baseUrl } : undefined });
-      platformWorker = { key, start, process: await start() };
+      const start = () => startWorkers(() => startWorker(entry, service, { extraEnv: model ? { OPENAI_BASE_URL: model.baseUrl } : undefined }));
+      platformWorkers = { key, start, processes: await start() };
     },
     async withoutWorkers(measure) {
-      const platform = platformWorker!;
-      await Promise.all([platform.process.stop(), rawWorker.stop()]);
+      const platform = platformWorkers!;
+      await Promise.all([stopAll(platform.processes), stopAll(rawWorkers)]);
       try {
         return await measure();
       } finally {
-        rawWorker = await startRawWorker();
-        platform.process = await platform.start();
+        rawWorkers = await startRawWorkers();
+        platform.processes = await platform.start();
       }
     },
     processes: () => ({
       ...env.pids,
       ...options.countedPids,
       gateway: gateway.child.pid!,
-      platformWorker: platformWorker!.process.child.pid!,
-      rawWorker: rawWorker.child.pid!,
+      platformWorker: platformWorkers!.processes.map((w) => w.child.pid!),
+      rawWorker: rawWorkers.map((w) => w.child.pid!),
       runner: process.pid,
     }),
     async stop() {
-      await platformWorker?.process.stop();
-      await rawWorker.stop();
+      if (platformWorkers) await stopAll(platformWorkers.processes);
+      await stopAll(rawWorkers);
       await gateway.stop();
       await connection.close();
       await db.close();

@@ -1,12 +1,17 @@
 /**
  * CPU time per process group, from /proc (Linux): the profile that says which process a scenario saturates.
- * A group is a root pid and its descendants (PostgreSQL's backends, …), except descendants that are roots of
- * groups of their own (the runner's child processes).
+ * A group is one or more root pids (a side's worker processes, with --workers) and their descendants (PostgreSQL's
+ * backends, …), except descendants that are roots of groups of their own (the runner's child processes).
  */
 import fs from 'node:fs';
 import { round } from './stats';
 
 const TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux we run on
+
+/** Named process groups, each one root pid or several. */
+export type ProcessGroups = Record<string, number | readonly number[]>;
+
+const rootsOf = (group: number | readonly number[]): readonly number[] => (typeof group === 'number' ? [group] : group);
 
 interface ProcStat {
   ppid: number;
@@ -42,19 +47,21 @@ function groupTicks(root: number, all: Map<number, ProcStat>, otherRoots: Set<nu
 }
 
 /** CPU seconds used so far by each named group. */
-export function cpuSeconds(groups: Record<string, number>): Record<string, number> {
+export function cpuSeconds(groups: ProcessGroups): Record<string, number> {
   const all = new Map<number, ProcStat>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
     if (stat) all.set(Number(entry), stat);
   }
-  const roots = new Set(Object.values(groups));
-  return Object.fromEntries(Object.entries(groups).map(([name, pid]) => [name, groupTicks(pid, all, roots) / TICKS_PER_SECOND]));
+  const roots = new Set(Object.values(groups).flatMap(rootsOf));
+  return Object.fromEntries(
+    Object.entries(groups).map(([name, group]) => [name, rootsOf(group).reduce((ticks, pid) => ticks + groupTicks(pid, all, roots), 0) / TICKS_PER_SECOND]),
+  );
 }
 
 /** Measures CPU seconds each group spends while `work` runs. */
-export async function cpuDuring<T>(groups: Record<string, number>, work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+export async function cpuDuring<T>(groups: ProcessGroups, work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
   const before = cpuSeconds(groups);
   const result = await work();
   const after = cpuSeconds(groups);
@@ -87,13 +94,25 @@ export function threadCpuSeconds(pid: number): Record<string, number> {
   return threads;
 }
 
-/** Measures CPU seconds each thread of each named process spends while `work` runs (threads that ended are lost). */
-export async function threadCpuDuring<T>(processes: Record<string, number>, work: () => Promise<T>): Promise<{ result: T; threads: Record<string, Record<string, number>> }> {
-  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, threadCpuSeconds(pid)]));
+/** CPU seconds used so far by each thread of a group's processes, a thread's seconds summed over them by key. */
+function groupThreadCpuSeconds(group: number | readonly number[]): Record<string, number> {
+  const threads: Record<string, number> = {};
+  for (const pid of rootsOf(group)) {
+    for (const [thread, seconds] of Object.entries(threadCpuSeconds(pid))) threads[thread] = (threads[thread] ?? 0) + seconds;
+  }
+  return threads;
+}
+
+/**
+ * Measures CPU seconds each thread of each named group spends while `work` runs (threads that ended are lost).
+ * Processes of one kind create their threads in the same order, so a group of several sums like threads.
+ */
+export async function threadCpuDuring<T>(groups: ProcessGroups, work: () => Promise<T>): Promise<{ result: T; threads: Record<string, Record<string, number>> }> {
+  const before = Object.fromEntries(Object.entries(groups).map(([name, group]) => [name, groupThreadCpuSeconds(group)]));
   const result = await work();
   const threads = Object.fromEntries(
-    Object.entries(processes).map(([name, pid]) => {
-      const after = threadCpuSeconds(pid);
+    Object.entries(groups).map(([name, group]) => {
+      const after = groupThreadCpuSeconds(group);
       return [name, Object.fromEntries(Object.entries(after).map(([thread, s]) => [thread, s - (before[name][thread] ?? 0)]))];
     }),
   );
@@ -105,8 +124,8 @@ export function cpuMsPer(cpu: Record<string, number>, units: number): Record<str
   return Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round((v * 1000) / units, 1)]));
 }
 
-/** Resident memory of a process, MB (e.g. what caching every parked flow costs a worker). */
-export function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return round(Number(kb) / 1024, 0);
+/** Resident memory of a process, or the sum of a group's, MB (e.g. what caching every parked flow costs a side's workers). */
+export function rssMb(group: number | readonly number[]): number {
+  const kb = rootsOf(group).reduce((sum, pid) => sum + Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]), 0);
+  return round(kb / 1024, 0);
 }

@@ -102,6 +102,20 @@ test('happy path: CMDB CSV → approved mapping → canonical inventory and depe
   );
   expect(new Set(scheduled.map((a) => a.taskQueue!.name))).toEqual(new Set([platform.config.TEMPORAL_TASK_QUEUE]));
 
+  // At most one visibility write per workflow task (engine revision 2). The approval took the flow from
+  // awaiting_approval through running on field_mapping to data_cleansing in one task: one write, naming data_cleansing.
+  const upserts = (history.events ?? []).flatMap((e) => {
+    const attributes = e.upsertWorkflowSearchAttributesEventAttributes;
+    if (!attributes) return [];
+    const value = (key: string) => JSON.parse(Buffer.from(attributes.searchAttributes!.indexedFields![key]!.data!).toString());
+    return [{ task: Number(attributes.workflowTaskCompletedEventId), status: value('FlowStatus'), phase: value('CurrentPhase') }];
+  });
+  expect(new Set(upserts.map((u) => u.task)).size).toBe(upserts.length);
+  const gate = upserts.findIndex((u) => u.status === 'awaiting_approval' && u.phase === 'field_mapping');
+  expect(gate).toBeGreaterThanOrEqual(0);
+  expect(upserts[gate + 1]).toMatchObject({ status: 'running', phase: 'data_cleansing' });
+  expect(upserts.at(-1)).toMatchObject({ status: 'completed', phase: '' });
+
   const listed = await platform.api('GET', '/flows?type=discovery&status=completed', { tenant });
   expect(listed.status).toBe(200);
   expect(listed.body.flows.map((f: { flowId: string }) => f.flowId)).toContain(flowId);

@@ -5,11 +5,15 @@
  * Observability, Decommission (live dependents refused, four-eyes shutdown), workflow-level chaining, and a
  * programme of child workflows.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { assetDecommissions, phaseArtifacts } from '../../db/schema';
-import type { FlowState } from '../../workflows/messages';
+import type { FlowStartInput, FlowState } from '../../workflows/messages';
+import { FLOW_CATALOG } from '../../workflows/catalog';
+import { ENGINE_REVISION, ENGINE_REVISION_MEMO_KEY } from '../../workflows/engine-revision';
+import { flowStartOptions, flowWorkflowId } from '../../workflows/start-options';
 import { captureHistory, startPlatform, type Platform } from './harness';
 
 let platform: Platform;
@@ -343,7 +347,18 @@ test('workflow-level chaining: a completed discovery starts its assessment as a 
   expect(successor.input).toMatchObject({ discoveryFlowId: id, inventoryFlowId: id, asOf: '2026-11-01' });
   const description = await platform.client.workflow.getHandle(done.successorFlowId!).describe();
   expect(description.parentExecution?.workflowId).toBe(id);
+  expect(description.memo?.[ENGINE_REVISION_MEMO_KEY]).toBe(ENGINE_REVISION);
   captureHistory(id, 'discovery-chained');
+
+  // A successor runs at its predecessor's engine revision, not at the revision of the worker that starts it: a flow
+  // started at revision 1 (as a gateway from before revision 2 would) chains a revision-1 assessment.
+  const old: FlowStartInput = { tenantId: tenant, flowType: 'discovery', requestedBy: 'alice', input: done.input, options: done.options };
+  const oldId = flowWorkflowId(tenant, 'discovery', randomUUID());
+  await platform.client.workflow.start(FLOW_CATALOG.discovery.workflowType, { taskQueue: platform.config.TEMPORAL_TASK_QUEUE, workflowId: oldId, args: [old], ...flowStartOptions(old, 1) });
+  const oldDone = await completed(oldId);
+  const oldSuccessor = await platform.client.workflow.getHandle(oldDone.successorFlowId!).describe();
+  expect(oldSuccessor.memo?.[ENGINE_REVISION_MEMO_KEY]).toBe(1);
+  expect((await completed(oldDone.successorFlowId!)).status).toBe('completed');
 });
 
 test('a programme runs discovery → assessment → planning → execution per wave as child workflows', async () => {
@@ -372,9 +387,12 @@ test('a programme runs discovery → assessment → planning → execution per w
   const kinds = programme.children.map((c: { flowType: string }) => c.flowType);
   expect(kinds.slice(0, 3)).toEqual(['discovery', 'assessment', 'planning']);
   expect(kinds.filter((k: string) => k === 'execution').length).toBeGreaterThanOrEqual(1);
+  // Stamped with the current engine revision at start, the programme starts every child at it.
+  expect((await platform.client.workflow.getHandle(programmeId).describe()).memo?.[ENGINE_REVISION_MEMO_KEY]).toBe(ENGINE_REVISION);
   for (const child of programme.children) {
     const description = await platform.client.workflow.getHandle(child.flowId).describe();
     expect(description.parentExecution?.workflowId).toBe(programmeId);
+    expect(description.memo?.[ENGINE_REVISION_MEMO_KEY]).toBe(ENGINE_REVISION);
   }
   expect((await platform.api('GET', `/programmes/${programmeId}`, { tenant: 'someone-else' })).status).toBe(404);
   captureHistory(programmeId, 'programme');

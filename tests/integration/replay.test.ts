@@ -43,11 +43,12 @@ test('every committed history replays without non-determinism', () => {
   const files = historyFiles(HISTORIES);
   // Every flow type of the catalog and the programme, recorded in each generation of the engine that flows may still
   // be running on: before the agent-queue patch (pre-agent-queue-*), before agent phases tried the flow queue first
-  // (pre-flow-queue-first-*), before engine revisions (pre-revision-1-*: both patches' markers), and today.
+  // (pre-flow-queue-first-*), before engine revisions (pre-revision-1-*: both patches' markers), before search
+  // attributes were written once per workflow task (pre-revision-2-*), and today.
   // Types are read from the histories themselves, not their file names.
   const typeOf = (file: string) => readHistory(HISTORIES, file).events[0].workflowExecutionStartedEventAttributes?.workflowType?.name;
   const expected = [...FLOW_TYPES.map((t) => FLOW_CATALOG[t].workflowType), 'programmeFlow'].sort();
-  const generations = ['pre-agent-queue-', 'pre-flow-queue-first-', 'pre-revision-1-'];
+  const generations = ['pre-agent-queue-', 'pre-flow-queue-first-', 'pre-revision-1-', 'pre-revision-2-'];
   const generationOf = (file: string) => generations.find((prefix) => file.startsWith(prefix)) ?? 'current';
   for (const generation of [...generations, 'current']) {
     expect([generation, [...new Set(files.filter((f) => generationOf(f) === generation).map(typeOf))].sort()]).toEqual([generation, expected]);
