@@ -68,14 +68,14 @@ export async function cpuDuring<T>(groups: ProcessGroups, work: () => Promise<T>
   return { result, cpu: Object.fromEntries(Object.keys(groups).map((k) => [k, after[k] - before[k]])) };
 }
 
-/**
- * CPU seconds used so far by each thread of a process, keyed `main` (the thread whose id is the pid) or
- * `<name> +<tid - pid>`: Node leaves its own threads (V8's platform workers, which do the parallel and concurrent
- * GC; libuv's pool; worker_threads such as the SDK's workflow thread) all named `node`, so the offset, which
- * follows creation order, tells them apart; the SDK core's Rust threads carry their own names.
- */
-export function threadCpuSeconds(pid: number): Record<string, number> {
-  const threads: Record<string, number> = {};
+interface ThreadStat {
+  name: string;
+  seconds: number;
+}
+
+/** CPU seconds used so far by each thread of a process, by thread id. */
+function threadStats(pid: number): Map<number, ThreadStat> {
+  const threads = new Map<number, ThreadStat>();
   let tids: string[];
   try {
     tids = fs.readdirSync(`/proc/${pid}/task`);
@@ -85,8 +85,7 @@ export function threadCpuSeconds(pid: number): Record<string, number> {
   for (const tid of tids) {
     try {
       const { name, fields } = parseStat(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
-      const key = Number(tid) === pid ? 'main' : `${name} +${Number(tid) - pid}`;
-      threads[key] = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      threads.set(Number(tid), { name, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND });
     } catch {
       // The thread ended between listing and reading.
     }
@@ -94,26 +93,52 @@ export function threadCpuSeconds(pid: number): Record<string, number> {
   return threads;
 }
 
-/** CPU seconds used so far by each thread of a group's processes, a thread's seconds summed over them by key. */
-function groupThreadCpuSeconds(group: number | readonly number[]): Record<string, number> {
-  const threads: Record<string, number> = {};
-  for (const pid of rootsOf(group)) {
-    for (const [thread, seconds] of Object.entries(threadCpuSeconds(pid))) threads[thread] = (threads[thread] ?? 0) + seconds;
+/**
+ * Labels a process's threads `main` (the thread whose id is the pid) or `<name> #<rank>`, the rank counting threads
+ * of that name in creation (thread id) order: Node leaves its own threads (V8's platform workers, which do the
+ * parallel and concurrent GC; libuv's pool; worker_threads such as the SDK's workflow thread) all named `node`, and
+ * the rank tells them apart; the SDK core's Rust threads carry their own names. Processes of one kind create their
+ * threads in the same order, so like threads of several processes get one label, where their id's offset from the
+ * pid differs from process to process.
+ */
+export function threadLabels(pid: number, tids: Iterable<number>, nameOf: (tid: number) => string): Map<number, string> {
+  const labels = new Map<number, string>();
+  const seen = new Map<string, number>();
+  for (const tid of [...tids].sort((a, b) => a - b)) {
+    if (tid === pid) {
+      labels.set(tid, 'main');
+      continue;
+    }
+    const name = nameOf(tid);
+    const rank = (seen.get(name) ?? 0) + 1;
+    seen.set(name, rank);
+    labels.set(tid, `${name} #${rank}`);
   }
-  return threads;
+  return labels;
 }
 
 /**
- * Measures CPU seconds each thread of each named group spends while `work` runs (threads that ended are lost).
- * Processes of one kind create their threads in the same order, so a group of several sums like threads.
+ * Measures CPU seconds each thread of each named group spends while `work` runs, a label's seconds summed over the
+ * group's processes (see threadLabels). Each thread's share is taken by its id, so a thread that starts or ends
+ * meanwhile cannot shift another's figure; what a thread that ended had used is lost.
  */
 export async function threadCpuDuring<T>(groups: ProcessGroups, work: () => Promise<T>): Promise<{ result: T; threads: Record<string, Record<string, number>> }> {
-  const before = Object.fromEntries(Object.entries(groups).map(([name, group]) => [name, groupThreadCpuSeconds(group)]));
+  const snapshot = () => new Map(Object.entries(groups).map(([name, group]) => [name, rootsOf(group).map((pid) => ({ pid, threads: threadStats(pid) }))]));
+  const before = snapshot();
   const result = await work();
+  const after = snapshot();
   const threads = Object.fromEntries(
-    Object.entries(groups).map(([name, group]) => {
-      const after = groupThreadCpuSeconds(group);
-      return [name, Object.fromEntries(Object.entries(after).map(([thread, s]) => [thread, s - (before[name][thread] ?? 0)]))];
+    [...after].map(([name, processes]) => {
+      const summed: Record<string, number> = {};
+      processes.forEach(({ pid, threads: now }, i) => {
+        const then = before.get(name)![i].threads;
+        const labels = threadLabels(pid, new Set([...then.keys(), ...now.keys()]), (tid) => (now.get(tid) ?? then.get(tid))!.name);
+        for (const [tid, { seconds }] of now) {
+          const label = labels.get(tid)!;
+          summed[label] = (summed[label] ?? 0) + seconds - (then.get(tid)?.seconds ?? 0);
+        }
+      });
+      return [name, summed];
     }),
   );
   return { result, threads };
