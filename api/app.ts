@@ -128,7 +128,9 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   // Without it, a Temporal the network has cut off holds requests for minutes (the client reconnects into the void).
   api.use((_req, _res, next) => client.withDeadline(Date.now() + config.MFO_TEMPORAL_TIMEOUT_MS, async () => next()));
   const flows = new FlowService(client, config.TEMPORAL_TASK_QUEUE, metrics, { controlMs: config.MFO_CONTROL_TIMEOUT_MS, temporalMs: config.MFO_TEMPORAL_TIMEOUT_MS });
-  const startKeys = new FlowStartKeys(db);
+  const startKeys = new FlowStartKeys(db, config.MFO_START_KEY_RETENTION_HOURS * 3_600_000, (err) =>
+    logger.warn({ err }, 'could not delete expired start keys; will try again within the hour'),
+  );
   const starter = new FlowStarter(flows, db, startKeys, config.MFO_FAULT_INJECTION);
   api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));
   api.use(evidenceRoutes(db, flows));

@@ -5,15 +5,17 @@
  * On a control message the key is the Temporal update id, so the server applies it at most once. On a start it
  * names the flow: the first request with a key claims it for a new flow id, and every later request with the same
  * key and the same body gets that flow (and a body that differs is refused, since the caller is confused about
- * what it started).
+ * what it started). A key is remembered for a retention period (MFO_START_KEY_RETENTION_HOURS), as payment APIs
+ * remember theirs: after it, the key is free again.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, not, sql } from 'drizzle-orm';
 import type { Request } from 'express';
 import createHttpError from 'http-errors';
 import stableStringify from 'safe-stable-stringify';
 import { z } from 'zod';
 import type { Database } from '../db';
+import { olderThan } from '../db/age';
 import { flowStartKeys } from '../db/schema';
 import { parse } from './validate';
 
@@ -65,15 +67,31 @@ export interface StartResult {
   replayed: boolean;
 }
 
+/** Expired keys are deleted at most this often per gateway, by the first claim after the interval. */
+const PRUNE_EVERY_MS = 3_600_000;
+
 export class FlowStartKeys {
   private readonly byKey;
+  private readonly expired;
+  private lastPruned = 0;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    retentionMs: number,
+    private readonly onPruneError: (err: unknown) => void,
+  ) {
+    this.expired = olderThan(flowStartKeys.createdAt, retentionMs);
     this.byKey = db
       .select({ flowId: flowStartKeys.flowId, requestDigest: flowStartKeys.requestDigest })
       .from(flowStartKeys)
-      .where(and(eq(flowStartKeys.tenantId, sql.placeholder('tenantId')), eq(flowStartKeys.key, sql.placeholder('key'))))
+      .where(and(eq(flowStartKeys.tenantId, sql.placeholder('tenantId')), eq(flowStartKeys.key, sql.placeholder('key')), not(this.expired)))
       .prepare('flow_start_key');
+  }
+
+  /** Deletes the keys past their retention; the number deleted. */
+  async prune(): Promise<number> {
+    this.lastPruned = Date.now();
+    return (await this.db.delete(flowStartKeys).where(this.expired).returning({ key: flowStartKeys.key })).length;
   }
 
   /**
@@ -108,13 +126,16 @@ export class FlowStartKeys {
 
   /**
    * Claims the key for `workflowId`. Of concurrent requests with the same key exactly one claim is written; the others
-   * get the winner's flow id (or a 422 if their body differs).
+   * get the winner's flow id (or a 422 if their body differs). A claim past its retention is taken over (PostgreSQL
+   * re-checks the condition on the row it locked, so of concurrent takers one wins here too).
    */
   private async claim(tenantId: string, key: string, digest: string, workflowId: string, createdBy: string): Promise<StartKeyClaim> {
+    if (Date.now() - this.lastPruned >= PRUNE_EVERY_MS) this.prune().catch(this.onPruneError);
+    const claim = { requestDigest: digest, flowId: workflowId, createdBy };
     const inserted = await this.db
       .insert(flowStartKeys)
-      .values({ tenantId, key, requestDigest: digest, flowId: workflowId, createdBy })
-      .onConflictDoNothing()
+      .values({ tenantId, key, ...claim })
+      .onConflictDoUpdate({ target: [flowStartKeys.tenantId, flowStartKeys.key], set: { ...claim, createdAt: sql`now()` }, setWhere: this.expired })
       .returning({ flowId: flowStartKeys.flowId });
     if (inserted.length) return { workflowId, existing: false };
     return (await this.find(tenantId, key, digest))!;

@@ -24,7 +24,8 @@ import { createLogger } from '../config/logger';
 import { openDatabase } from '../db';
 import { PROJECT_ROOT } from '../scripts/temporal-cli';
 import { generateInventory } from '../tests/fixtures/generate';
-import { apiClient, operatorKey } from '../tests/support/api-client';
+import { operatorKey } from '../tests/support/api-client';
+import { loadClient } from './lib/load-client';
 import type { FlowState } from '../workflows/messages';
 import { installRuntime } from '../workers/runtime';
 import { createFlowWorker } from '../workers/worker';
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   const adminKey = randomBytes(32).toString('base64url');
   const server = createApp({ config: { ...config, MFO_ADMIN_KEY: adminKey }, client, db: db.db, logger, codec: AesGcmPayloadCodec.fromSpec(payloadKeys) }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
-  const api = apiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, await operatorKey(db.db, 'bench-scale', 'bench'));
+  const api = loadClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, await operatorKey(db.db, 'bench-scale', 'bench'));
 
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
   if (args['json-out']) fs.writeFileSync(file, JSON.stringify(out, null, 2));
   console.log(`written to ${path.relative(PROJECT_ROOT, file)}`);
 
+  await api.close();
   server.close();
   worker.shutdown();
   await workerDone;

@@ -54,6 +54,11 @@ const schema = z.object({
    * cut off (packets dropped, not refused) holds a request until the client's keepalive gives up, up to a minute.
    */
   MFO_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /**
+   * How long a start's Idempotency-Key is remembered. A retry within it gets the flow the key started; after it, the key
+   * is free and starts a new flow. Older keys are deleted (about hourly, by each gateway), so the table stays small.
+   */
+  MFO_START_KEY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   /** OpenAI (or Azure OpenAI) key. With it or OPENAI_BASE_URL set, agents call a model; without both, the offline rules provider answers. */
   OPENAI_API_KEY: unsetIfEmpty(z.string().min(1)),
   /** Any OpenAI-compatible endpoint: Azure OpenAI, Ollama (http://host:11434/v1), vLLM, llama.cpp server… */

@@ -325,5 +325,6 @@ export const flowStartKeys = pgTable(
     createdBy: text('created_by').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+  // Expired keys are deleted by age (see FlowStartKeys.prune).
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index('flow_start_keys_created_at_idx').on(t.createdAt)],
 );

@@ -11,7 +11,8 @@ import { openDatabase, type DatabaseHandle } from '../../db';
 import { flowDataConverter } from '../../security/data-converter';
 import { generateKeySpec } from '../../security/payload-codec';
 import { generateInventory } from '../../tests/fixtures/generate';
-import { apiClient, operatorKey, type ApiClient } from '../../tests/support/api-client';
+import { operatorKey } from '../../tests/support/api-client';
+import { loadClient, type LoadClient } from './load-client';
 import { spawnService, startGateway, waitForWorker, type GatewayProcess, type ServiceEnv, type ServiceProcess } from '../../tests/support/processes';
 import { buildBundles, type Bundles } from './bundles';
 import type { ProcessGroups } from './cpu';
@@ -51,7 +52,7 @@ export interface BenchContext {
   rawClient: Client;
   db: DatabaseHandle;
   gateway: GatewayProcess;
-  api: ApiClient;
+  api: LoadClient;
   tenant: string;
   /** A 20-server import: Discovery flows need one to start; flows on no-op activities never read it. */
   importId: string;
@@ -145,7 +146,7 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
 
   const gateway = await startGateway(platformService, { nodeArgs, logFile: logFile('gateway') });
   const tenant = 'bench';
-  const api = apiClient(gateway.baseUrl, await operatorKey(db.db, tenant, 'bench'));
+  const api = loadClient(gateway.baseUrl, await operatorKey(db.db, tenant, 'bench'));
   const upload = await api.request('POST', '/imports?filename=bench.csv', generateInventory({ seed: 1, servers: 20, applications: 4 }).cmdbCsv);
   if (upload.status !== 201) throw new Error(`bench import failed: ${upload.status} ${JSON.stringify(upload.body)}`);
 
@@ -197,6 +198,7 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
     async stop() {
       if (platformWorkers) await stopAll(platformWorkers.processes);
       await stopAll(rawWorkers);
+      await api.close();
       await gateway.stop();
       await connection.close();
       await db.close();

@@ -2,14 +2,15 @@
  * Idempotency-Key on flow starts, through the real gateway, Temporal and PostgreSQL: a start retried with its key
  * (one after another, concurrently, after the flow completed, or after a gateway died between claiming the key and
  * starting) is answered with the flow the key started and starts no other; a key reused for a different request
- * is refused; a malformed key is a 400 naming the header; a request that fails validation leaves its key unused.
+ * is refused; a malformed key is a 400 naming the header; a request that fails validation leaves its key unused; a
+ * key past its retention is free again, and pruning deletes only such keys.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { flowStartKeys } from '../../db/schema';
-import { requestDigest } from '../../api/idempotency';
+import { FlowStartKeys, requestDigest } from '../../api/idempotency';
 import { startFlowSchema } from '../../api/schemas';
 import { flowWorkflowId } from '../../workflows/start-options';
 import { startPlatform, type ApiResponse, type Platform } from './harness';
@@ -141,6 +142,35 @@ test('a gateway that died between claiming a key and starting: the retry starts 
   const state = await platform.waitForFlow(claimedFlowId, (s) => s.status === 'completed', { timeoutMs: 90_000 });
   expect(state.input).toMatchObject({ importId });
   expect(await executionsWithId([claimedFlowId], 1)).toBe(1);
+});
+
+test('a key past its retention is free again: a start with it starts a new flow, and pruning deletes only expired keys', async () => {
+  const backdate = (key: string) =>
+    platform.db.db.execute(sql`update flow_start_keys set created_at = now() - interval '25 hours' where tenant_id = ${tenant} and key = ${key}`);
+  const key = randomUUID();
+  const first = await start(key, discovery());
+  expect(first.status).toBe(201);
+  await backdate(key); // the default retention is 24 hours
+
+  // Another request under the expired key (a different body would be a 422 within the retention).
+  const later = await start(key, discovery({ autoApprove: true, phaseRetry: { maximumAttempts: 2 } }));
+  expect(later.status).toBe(201);
+  expect(replayed(later)).toBe(false);
+  expect(later.body.flowId).not.toBe(first.body.flowId);
+  expect(await claims(key)).toEqual([{ flowId: later.body.flowId }]);
+  expect(await executionsWithId([first.body.flowId, later.body.flowId], 2)).toBe(2);
+
+  const [expired, fresh] = [randomUUID(), randomUUID()];
+  expect((await start(expired, discovery())).status).toBe(201);
+  expect((await start(fresh, discovery())).status).toBe(201);
+  await backdate(expired);
+  const pruned = await new FlowStartKeys(platform.db.db, 24 * 3_600_000, (err) => {
+    throw err;
+  }).prune();
+  expect(pruned).toBeGreaterThanOrEqual(1);
+  expect(await claims(expired)).toEqual([]);
+  expect(await claims(fresh)).toHaveLength(1);
+  expect(await claims(key)).toHaveLength(1);
 });
 
 test('a programme start retried with its key gets the same programme; a key already used for a flow start is refused', async () => {

@@ -1,0 +1,42 @@
+/**
+ * The load generator's client for the gateway's REST API. The baseline is driven through the Temporal client, whose
+ * cost per call is gRPC's; the platform's figures should carry the API's cost, not a heavy HTTP client's. Node's
+ * `fetch` wraps undici in the WHATWG Request/Response/Headers objects and streams: on loopback it cost about
+ * 0.3 ms more CPU per request than undici's own `request` on a pooled keep-alive connection, with a longer tail
+ * (BENCHMARKS, "Stop 21"). So the benchmarks use undici's dispatcher directly, as a load generator would.
+ */
+import { Pool } from 'undici';
+
+export interface LoadResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface LoadClient {
+  /** `path` is relative to /api/v1; a string body is sent as CSV, anything else as JSON. */
+  request<T = any>(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<LoadResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** `baseUrl` is the gateway's origin; every request is signed with `key`. */
+export function loadClient(baseUrl: string, key: string): LoadClient {
+  // Unlimited connections, kept alive: a request never queues behind another in the client.
+  const pool = new Pool(baseUrl);
+  return {
+    async request(method, path, body, headers = {}) {
+      const all: Record<string, string> = { authorization: `Bearer ${key}`, ...headers };
+      let payload: string | undefined;
+      if (typeof body === 'string') {
+        payload = body;
+        all['content-type'] ??= 'text/csv';
+      } else if (body !== undefined) {
+        payload = JSON.stringify(body);
+        all['content-type'] = 'application/json';
+      }
+      const res = await pool.request({ method, path: `/api/v1${path}`, headers: all, body: payload });
+      const text = await res.body.text();
+      return { status: res.statusCode, body: text ? JSON.parse(text) : null };
+    },
+    close: () => pool.close(),
+  };
+}

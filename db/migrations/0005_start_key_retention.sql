@@ -1,0 +1,1 @@
+CREATE INDEX "flow_start_keys_created_at_idx" ON "flow_start_keys" USING btree ("created_at");
