@@ -121,6 +121,7 @@ const DEFAULTED: Record<string, string> = {
   MFO_WORKFLOW_BUNDLE: 'the worker bundles the workflow code at start',
   MFO_CONTROL_TIMEOUT_MS: 'tuning: the default wait for a flow to act on a control message',
   MFO_TEMPORAL_TIMEOUT_MS: 'tuning: the default wait for Temporal to answer a read or confirm a start',
+  MFO_START_KEY_RETENTION_HOURS: 'the default retention of start keys (24 h) suits any deployment; longer only for clients that retry a day later',
 };
 
 /** Variables SET_IN requires in a service but missing from it, as "service: NAME". */
