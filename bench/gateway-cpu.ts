@@ -7,7 +7,7 @@
  *   npm run bench:gateway [-- --requests 1000 --rounds 5]
  */
 import { parseArgs } from 'node:util';
-import { createContext } from './lib/context';
+import { createContext, toolContextOptions } from './lib/context';
 import { cpuDuring } from './lib/cpu';
 import { discovery } from './lib/flows';
 import { machine, writeResults } from './lib/report';
@@ -16,7 +16,7 @@ import { round } from './lib/stats';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' } } });
   const [requests, rounds] = [Number(values.requests), Number(values.rounds)];
-  const ctx = await createContext({ quick: true, gateFlows: null, workers: 1, rounds: 1, cpuProfileDir: null, logDir: null, nodeArgs: [], temporalAddress: null, devServer: { store: 'file' }, countedPids: {} });
+  const ctx = await createContext(toolContextOptions({ store: 'file' }));
   const results: { round: number; startFlowMs: number; listFlowTypesMs: number }[] = [];
   try {
     await ctx.withoutWorkers(async () => {

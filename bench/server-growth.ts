@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { freePort } from '../tests/support/ports';
-import { createContext, type BenchContext } from './lib/context';
+import { createContext, toolContextOptions, type BenchContext } from './lib/context';
 import { closedLoop } from './lib/closed-loop';
 import { cpuDuring, cpuMsPer, rssMb } from './lib/cpu';
 import { devServerStore } from './lib/environment';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const [windows, seconds] = [Number(values.windows), Number(values.seconds)];
 
   const metricsPort = await freePort();
-  const ctx = await createContext({ quick: true, gateFlows: null, workers: 1, rounds: 1, cpuProfileDir: null, logDir: null, nodeArgs: [], temporalAddress: null, devServer: { store, metricsPort }, countedPids: {} });
+  const ctx = await createContext(toolContextOptions({ store, metricsPort }));
   const runOne = () => FLOW_KINDS[kind](ctx);
   const results: Record<string, unknown>[] = [];
   try {

@@ -101,6 +101,20 @@ export interface ContextOptions {
 /** Cache beyond scenario 4's parked flows: its predecessor flow, and flows other scenarios leave open. */
 const CACHE_HEADROOM = 1_000;
 
+/** A context for a tool that needs the bench's services but none of `npm run bench`'s flags (bench:gateway, bench:server-growth). */
+export const toolContextOptions = (devServer: DevServerChoice): ContextOptions => ({
+  quick: true,
+  gateFlows: null,
+  workers: 1,
+  rounds: 1,
+  cpuProfileDir: null,
+  logDir: null,
+  nodeArgs: [],
+  temporalAddress: null,
+  devServer,
+  countedPids: {},
+});
+
 export async function createContext(options: ContextOptions): Promise<BenchContext> {
   const gateFlows = options.gateFlows ?? (options.quick ? 300 : 10_000);
   const env = await startEnvironment({ temporalAddress: options.temporalAddress ?? undefined, databaseUrl: process.env.DATABASE_URL }, options.devServer);

@@ -6,6 +6,7 @@
  * (BENCHMARKS, "Stop 21"). So the benchmarks use undici's dispatcher directly, as a load generator would.
  */
 import { Pool } from 'undici';
+import { encodeRequest } from '../../tests/support/api-client';
 
 export interface LoadResponse<T = any> {
   status: number;
@@ -24,16 +25,7 @@ export function loadClient(baseUrl: string, key: string): LoadClient {
   const pool = new Pool(baseUrl);
   return {
     async request(method, path, body, headers = {}) {
-      const all: Record<string, string> = { authorization: `Bearer ${key}`, ...headers };
-      let payload: string | undefined;
-      if (typeof body === 'string') {
-        payload = body;
-        all['content-type'] ??= 'text/csv';
-      } else if (body !== undefined) {
-        payload = JSON.stringify(body);
-        all['content-type'] = 'application/json';
-      }
-      const res = await pool.request({ method, path: `/api/v1${path}`, headers: all, body: payload });
+      const res = await pool.request({ method, path: `/api/v1${path}`, ...encodeRequest(key, body, headers) });
       const text = await res.body.text();
       return { status: res.statusCode, body: text ? JSON.parse(text) : null };
     },

@@ -12,19 +12,19 @@ export interface ApiClient {
   request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
 }
 
+/** A request's headers and body, signed with `key`: a string body is sent as CSV (an upload), anything else as JSON. */
+export function encodeRequest(key: string, body: unknown, headers: Record<string, string>): { headers: Record<string, string>; body?: string } {
+  const all: Record<string, string> = { authorization: `Bearer ${key}`, ...headers };
+  if (typeof body === 'string') return { headers: { 'content-type': 'text/csv', ...all }, body };
+  if (body === undefined) return { headers: all };
+  return { headers: { ...all, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
 /** `baseUrl` is the gateway's origin; paths are relative to /api/v1. */
 export function apiClient(baseUrl: string, key: string): ApiClient {
   return {
     async request(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { authorization: `Bearer ${key}`, ...headers } };
-      if (typeof body === 'string') {
-        init.body = body;
-        (init.headers as Record<string, string>)['content-type'] ??= 'text/csv';
-      } else if (body !== undefined) {
-        init.body = JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] = 'application/json';
-      }
-      const res = await fetch(`${baseUrl}/api/v1${path}`, init);
+      const res = await fetch(`${baseUrl}/api/v1${path}`, { method, ...encodeRequest(key, body, headers) });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
     },
