@@ -9,6 +9,7 @@ import createHttpError from 'http-errors';
 import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { Database } from '../db';
+import { ActiveKeys } from './active-keys';
 import { authenticate, authorizeByMethod, callerIdentity } from './context';
 import { usageRoutes } from './routes/usage';
 import { tenantRoutes } from './routes/tenants';
@@ -82,7 +83,8 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   });
 
   // Any role may decode: viewers read flows too. Without a key, only when configured (the dev launcher's own UI).
-  const authenticated = authenticate(db, config.MFO_ADMIN_KEY);
+  const activeKeys = new ActiveKeys(db, config.MFO_API_KEY_CACHE_SECONDS);
+  const authenticated = authenticate(activeKeys, db, config.MFO_ADMIN_KEY);
   const codecAuth: express.RequestHandler = (req, res, next) => {
     if (!config.MFO_CODEC_REQUIRE_KEY && !req.get('authorization') && !req.get('x-api-key')) return next();
     return authenticated(req, res, next);
@@ -121,7 +123,7 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   api.use(importRoutes(db, config.MFO_MAX_UPLOAD_MB));
   api.use(express.json({ limit: '1mb' }));
   api.use(catalogRoutes());
-  api.use(tenantRoutes(db));
+  api.use(tenantRoutes(db, activeKeys));
   api.use(usageRoutes(db));
   // No request waits on Temporal for longer than MFO_TEMPORAL_TIMEOUT_MS: its calls inherit this deadline, and an
   // operation that needs another bound or a more precise answer sets its own (a query, a start, a control message).

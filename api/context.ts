@@ -5,9 +5,10 @@
  */
 import type { RequestHandler, Response } from 'express';
 import createHttpError from 'http-errors';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../db';
-import { apiKeys, tenants } from '../db/schema';
+import { tenants } from '../db/schema';
+import type { ActiveKeys } from './active-keys';
 import { hashSecret, parseKey, secretMatches, type Role } from './keys';
 import { badRequest } from './problems';
 import { tenantIdSchema } from './schemas';
@@ -25,15 +26,8 @@ function presentedKey(header: string | undefined, apiKeyHeader: string | undefin
   return match ? match[1] : null;
 }
 
-export function authenticate(db: Database, bootstrapAdminKey: string | undefined): RequestHandler {
+export function authenticate(keys: ActiveKeys, db: Database, bootstrapAdminKey: string | undefined): RequestHandler {
   const bootstrapHash = bootstrapAdminKey ? hashSecret(bootstrapAdminKey) : null;
-  // Every request looks its key up: the query is built once, not per request (building it cost more CPU than
-  // running it), and PostgreSQL keeps it prepared on each pooled connection.
-  const activeKey = db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.id, sql.placeholder('id')), isNull(apiKeys.revokedAt)))
-    .prepare('active_api_key');
   return async (req, res, next) => {
     const key = presentedKey(req.get('authorization'), req.get('x-api-key'));
     if (!key) throw createHttpError(401, 'an API key is required (Authorization: Bearer <key>)');
@@ -42,7 +36,7 @@ export function authenticate(db: Database, bootstrapAdminKey: string | undefined
       caller = { tenantId: null, actor: 'bootstrap-admin', role: 'admin' };
     } else {
       const parsed = parseKey(key);
-      const [row] = parsed ? await activeKey.execute({ id: parsed.id }) : [];
+      const row = parsed ? await keys.find(parsed.id) : null;
       if (!parsed || !row || !secretMatches(parsed.secret, row.secretHash)) throw createHttpError(401, 'invalid or revoked API key');
       caller = { tenantId: row.tenantId, actor: row.name, role: row.role as Role };
     }

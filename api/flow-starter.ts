@@ -25,7 +25,7 @@ export function predecessorOf(flowType: FlowType): { flowType: FlowType; inputKe
 }
 
 export class FlowStarter {
-  /** Built once (see `authenticate`): every Discovery start checks its import. */
+  /** Built once (see ActiveKeys): every Discovery start checks its import. */
   private readonly tenantImport;
 
   constructor(

@@ -59,6 +59,11 @@ const schema = z.object({
    * is free and starts a new flow. Older keys are deleted (about hourly, by each gateway), so the table stays small.
    */
   MFO_START_KEY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
+  /**
+   * How long a gateway trusts what it last read of an API key before reading it again; 0 reads it on every request.
+   * A key revoked through this gateway is refused at once; revoked through another gateway, within this bound.
+   */
+  MFO_API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** OpenAI (or Azure OpenAI) key. With it or OPENAI_BASE_URL set, agents call a model; without both, the offline rules provider answers. */
   OPENAI_API_KEY: unsetIfEmpty(z.string().min(1)),
   /** Any OpenAI-compatible endpoint: Azure OpenAI, Ollama (http://host:11434/v1), vLLM, llama.cpp server… */

@@ -4,6 +4,7 @@ import createHttpError from 'http-errors';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db';
+import type { ActiveKeys } from '../active-keys';
 import { apiKeys, engagements, tenants } from '../../db/schema';
 import { callerIdentity, requireAdmin } from '../context';
 import { issueKey, keyColumns } from '../key-store';
@@ -23,7 +24,7 @@ export const updateTenantSchema = z
   .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' });
 export const issueAdminKeySchema = z.object({ name: actorSchema }).strict();
 
-export function tenantRoutes(db: Database): Router {
+export function tenantRoutes(db: Database, activeKeys: ActiveKeys): Router {
   const router = Router();
   router.use(['/tenants', '/admin'], requireAdmin());
 
@@ -90,6 +91,7 @@ export function tenantRoutes(db: Database): Router {
           .returning({ id: apiKeys.id })
       : [];
     if (!row) throw createHttpError(404, `key ${req.params.keyId} not found`);
+    activeKeys.forget(row.id);
     res.status(204).end();
   });
 

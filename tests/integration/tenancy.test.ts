@@ -17,8 +17,11 @@ let flowId: string;
 let importId: string;
 let scheduleId: string;
 
+// Short, so the test below sees a cached key expire.
+const KEY_CACHE_SECONDS = 2;
+
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ env: { MFO_API_KEY_CACHE_SECONDS: String(KEY_CACHE_SECONDS) } });
   const csv = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cmdb.csv'), 'utf8');
   importId = (await platform.api('POST', '/imports?filename=cmdb.csv', { raw: csv, tenant: owner })).body.id;
   flowId = (await platform.api('POST', '/flows', { tenant: owner, body: { flowType: 'discovery', input: { importId }, options: { autoApprove: true } } })).body.flowId;
@@ -69,6 +72,17 @@ test('an admin creates tenants and issues, lists and revokes keys; secrets are s
   const asAdmin = await platform.api('GET', `/flows/${flowId}`, { ...admin, headers: { 'x-tenant-id': owner } });
   expect(asAdmin.status).toBe(200);
   expect((await platform.api('GET', '/flows', { ...admin, headers: { 'x-tenant-id': 'no-such-tenant' } })).status).toBe(404);
+});
+
+
+test('a key revoked through another gateway is refused once this gateway has read it again', async () => {
+  const key = await platform.keyFor(owner, 'rotated-out', 'viewer');
+  expect((await platform.api('GET', '/flows', { key })).status).toBe(200);
+  // What another gateway's DELETE /keys does: this gateway is not told.
+  await platform.db.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, key.split('.')[1]));
+  expect((await platform.api('GET', '/flows', { key })).status).toBe(200);
+  await new Promise((resolve) => setTimeout(resolve, KEY_CACHE_SECONDS * 1000 + 100));
+  expect((await platform.api('GET', '/flows', { key })).status).toBe(401);
 });
 
 test('a viewer reads but cannot change anything', async () => {
