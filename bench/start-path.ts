@@ -1,0 +1,88 @@
+/**
+ * Where the platform's start latency goes beyond raw Temporal's (scenario 2's start path alone, taken apart). Three
+ * kinds of start at scenario 2's rate, workers stopped, each round in a rotated order:
+ * - raw: the baseline's start, as in scenario 2;
+ * - direct: the start the gateway makes for a Discovery flow (its input, search attributes, memo, summary and
+ *   details, encrypted by the platform's codec), sent from this process with the Temporal client;
+ * - gateway: POST /flows on the real gateway, as in scenario 2.
+ * direct − raw is what the platform's start costs the server and the client's encoding; gateway − direct is the
+ * gateway's hop (HTTP, authentication, validation, the import check).
+ *
+ *   npm run bench:start-path [-- --seconds 30 --rounds 3]
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { startFlowSchema } from '../api/schemas';
+import { FLOW_CATALOG } from '../workflows/catalog';
+import type { FlowStartInput } from '../workflows/messages';
+import { flowStartOptions, flowWorkflowId } from '../workflows/start-options';
+import { createContext, toolContextOptions, type BenchContext } from './lib/context';
+import { discovery, rawShape, startPlatformFlow, startRawFlow, type Started } from './lib/flows';
+import { atFixedRate } from './lib/open-loop';
+import { machine, writeResults } from './lib/report';
+import { elapsedMs, median, round, summarize, type Summary } from './lib/stats';
+
+const RATE_PER_SECOND = 20;
+const KINDS = ['raw', 'direct', 'gateway'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** The gateway's start of a Discovery flow (FlowService.start), without the gateway. */
+async function startDirect(ctx: BenchContext): Promise<Started> {
+  // The options as the gateway's schema fills them in from `{ autoApprove: true }`.
+  const request = startFlowSchema.parse({ ...discovery(ctx), options: { autoApprove: true } });
+  const start: FlowStartInput = { tenantId: ctx.tenant, flowType: 'discovery', requestedBy: 'bench', input: request.input, options: { ...request.options, chain: null } };
+  const workflowId = flowWorkflowId(ctx.tenant, 'discovery', randomUUID());
+  const t = process.hrtime.bigint();
+  await ctx.platformClient.workflow.start(FLOW_CATALOG.discovery.workflowType, {
+    taskQueue: ctx.queues.platform,
+    workflowId,
+    args: [start],
+    ...flowStartOptions(start),
+  });
+  return { workflowId, startMs: elapsedMs(t) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, rounds: { type: 'string', default: '3' } } });
+  const [seconds, rounds] = [Number(values.seconds), Number(values.rounds)];
+  const ctx = await createContext(toolContextOptions({ store: 'file' }));
+  const starts: Record<Kind, () => Promise<Started>> = {
+    raw: () => startRawFlow(ctx, rawShape(false)),
+    direct: () => startDirect(ctx),
+    gateway: () => startPlatformFlow(ctx, true),
+  };
+  const startsFor = (n: number, kind: Kind) => atFixedRate(n * RATE_PER_SECOND, RATE_PER_SECOND, async () => (await starts[kind]()).startMs);
+  const results: Record<Kind, Summary>[] = [];
+  try {
+    await ctx.withoutWorkers(async () => {
+      for (const kind of KINDS) await startsFor(1, kind); // warm-up: connections, JIT, caches
+      for (let i = 0; i < rounds; i++) {
+        const order = KINDS.map((_, j) => KINDS[(i + j) % KINDS.length]);
+        const measured = {} as Record<Kind, Summary>;
+        for (const kind of order) measured[kind] = summarize(await startsFor(seconds, kind));
+        results.push(measured);
+        console.log(
+          `round ${i + 1} (${order.join(', ')}): ` +
+            KINDS.map((k) => `${k} p50 ${measured[k].p50.toFixed(1)} p99 ${measured[k].p99.toFixed(1)} ms`).join('; '),
+        );
+      }
+    });
+  } finally {
+    await ctx.stop();
+  }
+  const medians = Object.fromEntries(
+    KINDS.map((k) => [k, { p50: round(median(results.map((r) => r[k].p50))), p99: round(median(results.map((r) => r[k].p99))) }]),
+  ) as Record<Kind, { p50: number; p99: number }>;
+  console.log(`medians of ${rounds} rounds (ms): ` + KINDS.map((k) => `${k} p50 ${medians[k].p50} p99 ${medians[k].p99}`).join('; '));
+  const document = { machine: machine(), at: new Date().toISOString(), ratePerSecond: RATE_PER_SECOND, seconds, medians, rounds: results };
+  console.log(JSON.stringify(document));
+  console.log(`written to ${writeResults('start-path', document)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
