@@ -32,7 +32,8 @@ export class ActiveKeys {
       .prepare('active_api_key');
     // Only keys found active are kept: an unknown or revoked id is read again on every request, so a key issued a
     // moment ago works at once. Concurrent misses for one id share one query (lru-cache's fetch). A revocation
-    // during such a query aborts it: its waiters get no key (401), and what it read is not kept.
+    // during such a query aborts it: what it read is not kept, and its waiters get the entry from before the query
+    // (an expired one being read again), or no key (401), as if they had come just before the revocation.
     this.cache =
       ttlSeconds > 0
         ? new LRUCache<string, ActiveKey>({
