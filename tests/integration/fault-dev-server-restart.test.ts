@@ -72,17 +72,23 @@ afterAll(async () => {
 });
 
 test('dev server killed and restarted mid-flow: flows continue, a gated flow is approved after, processes survive', async () => {
-  const startFlow = async (seed: number, autoApprove: boolean) => {
-    const upload = await api.request('POST', `/imports?filename=restart-${seed}.csv`, generateInventory({ seed, servers: 2_000, applications: 150 }).cmdbCsv);
-    expect(upload.status).toBe(201);
-    const res = await api.request('POST', '/flows', { flowType: 'discovery', input: { importId: upload.body.id }, options: { autoApprove } });
+  const upload = async (seed: number) => {
+    const res = await api.request('POST', `/imports?filename=restart-${seed}.csv`, generateInventory({ seed, servers: 2_000, applications: 150 }).cmdbCsv);
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const startFlow = async (importId: string, autoApprove: boolean) => {
+    const res = await api.request('POST', '/flows', { flowType: 'discovery', input: { importId }, options: { autoApprove } });
     expect(res.status).toBe(201);
     return res.body.flowId as string;
   };
-  const running = [await startFlow(501, true), await startFlow(502, true)];
-  const gated = await startFlow(503, false);
+  const gated = await startFlow(await upload(503), false);
   await until(gated, (s) => s.status === 'awaiting_approval', 90_000);
-  const before = await Promise.all(running.map(state));
+  // Started just before the kill, so it finds them mid-flow (a Discovery over 2,000 servers runs for seconds). Started
+  // earlier, they could finish first on a fast machine, and the test would no longer kill anything running.
+  const imports = [await upload(501), await upload(502)];
+  const running = [await startFlow(imports[0], true), await startFlow(imports[1], true)];
+  const killedAt = Date.now();
 
   server.process.kill('SIGKILL');
   await new Promise<void>((resolve) => (server.process.exitCode !== null || server.process.signalCode !== null ? resolve() : server.process.once('exit', () => resolve())));
@@ -92,8 +98,8 @@ test('dev server killed and restarted mid-flow: flows continue, a gated flow is 
   const finals = await Promise.all(running.map((id) => until(id, (s) => s.status !== 'running', 180_000)));
   expect(finals.map((s) => s.status)).toEqual(['completed', 'completed']);
   for (const s of finals) expect(s.phases.every((p) => p.status === 'completed' && p.runs === 1)).toBe(true);
-  // The kill interrupted running flows, not finished ones.
-  expect(before.some((s) => s.status === 'running')).toBe(true);
+  // The kill interrupted them: each finished on the restarted server (the workflow's clock is the server's).
+  for (const s of finals) expect(Date.parse(s.completedAt!)).toBeGreaterThan(killedAt);
 
   // Through the same gateway process, which reconnected by itself.
   const approved = await api.request('POST', `/flows/${gated}/approve`, {});
