@@ -12,6 +12,7 @@ import { cpuDuring } from './lib/cpu';
 import { discovery } from './lib/flows';
 import { machine, writeResults } from './lib/report';
 import { round } from './lib/stats';
+import { runMain } from './lib/entry';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' } } });
@@ -46,10 +47,4 @@ async function main(): Promise<void> {
   console.log(`written to ${writeResults('gateway-cpu', document)}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -25,6 +25,7 @@ import { discoveryScale } from './scenarios/discovery-scale';
 import { phaseOverhead } from './scenarios/phase-overhead';
 import { startLatency } from './scenarios/start-latency';
 import { throughput } from './scenarios/throughput';
+import { runMain } from './lib/entry';
 
 const SCENARIOS: { id: number; run: (ctx: BenchContext) => Promise<ScenarioResult> }[] = [
   { id: 1, run: phaseOverhead },
@@ -94,7 +95,4 @@ async function main(): Promise<void> {
   console.log(`written to ${writeResults(values.quick ? 'bench-quick' : 'bench', document)}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

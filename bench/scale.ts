@@ -31,6 +31,7 @@ import { installRuntime } from '../workers/runtime';
 import { createFlowWorker } from '../workers/worker';
 import { startEnvironment } from './lib/environment';
 import { machine, writeResults } from './lib/report';
+import { runMain } from './lib/entry';
 
 const SCALE_FLOWS = ['discovery', 'assessment', 'planning'] as const;
 
@@ -138,7 +139,4 @@ async function main(): Promise<void> {
   await env.stop();
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -18,6 +18,7 @@ import { devServerStore } from './lib/environment';
 import { platformResult, rawResult, rawShape, startPlatformFlow, startRawFlow } from './lib/flows';
 import { machine, writeResults } from './lib/report';
 import { round } from './lib/stats';
+import { runMain } from './lib/entry';
 
 const FLOW_KINDS = {
   raw: async (ctx: BenchContext) => rawResult(ctx, (await startRawFlow(ctx, rawShape(false))).workflowId),
@@ -85,7 +86,4 @@ async function main(): Promise<void> {
   console.log(`written to ${writeResults(`server-growth-${store}-${kind}`, document)}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

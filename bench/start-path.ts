@@ -21,6 +21,7 @@ import { discovery, rawShape, startPlatformFlow, startRawFlow, type Started } fr
 import { atFixedRate } from './lib/open-loop';
 import { machine, writeResults } from './lib/report';
 import { elapsedMs, median, round, summarize, type Summary } from './lib/stats';
+import { runMain } from './lib/entry';
 
 const RATE_PER_SECOND = 20;
 const KINDS = ['raw', 'direct', 'gateway'] as const;
@@ -79,10 +80,4 @@ async function main(): Promise<void> {
   console.log(`written to ${writeResults('start-path', document)}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

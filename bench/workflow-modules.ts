@@ -20,6 +20,7 @@ import type { WorkflowCreateOptions } from '@temporalio/workflow/lib/interfaces'
 import { PLATFORM_BUNDLE_OPTIONS } from '../workers/workflow-bundle';
 import { machine, writeResults } from './lib/report';
 import { round } from './lib/stats';
+import { runMain } from './lib/entry';
 
 const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
 const WARM_UP = 100;
@@ -92,11 +93,6 @@ async function main(): Promise<void> {
   }
   const document = { machine: machine(), at: new Date().toISOString(), results };
   console.log(`written to ${writeResults('workflow-modules', document)}`);
-  // Workflows created outside a worker are never disposed of, which keeps their contexts alive: exit explicitly.
-  process.exit(0);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);
