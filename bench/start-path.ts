@@ -18,20 +18,16 @@ import type { FlowStartInput } from '../workflows/messages';
 import { flowStartOptions, flowWorkflowId } from '../workflows/start-options';
 import { createContext, toolContextOptions, type BenchContext } from './lib/context';
 import { discovery, rawShape, startPlatformFlow, startRawFlow, type Started } from './lib/flows';
-import { atFixedRate } from './lib/open-loop';
 import { machine, writeResults } from './lib/report';
 import { elapsedMs, median, round, summarize, type Summary } from './lib/stats';
 import { runMain } from './lib/entry';
+import { START_RATE_PER_SECOND, startsFor } from './scenarios/start-latency';
 
-const RATE_PER_SECOND = 20;
 const KINDS = ['raw', 'direct', 'gateway'] as const;
 type Kind = (typeof KINDS)[number];
 
-/** The gateway's start of a Discovery flow (FlowService.start), without the gateway. */
-async function startDirect(ctx: BenchContext): Promise<Started> {
-  // The options as the gateway's schema fills them in from `{ autoApprove: true }`.
-  const request = startFlowSchema.parse({ ...discovery(ctx), options: { autoApprove: true } });
-  const start: FlowStartInput = { tenantId: ctx.tenant, flowType: 'discovery', requestedBy: 'bench', input: request.input, options: { ...request.options, chain: null } };
+/** The gateway's start of a Discovery flow (FlowService.start), without the gateway: `start` is its input. */
+async function startDirect(ctx: BenchContext, start: FlowStartInput): Promise<Started> {
   const workflowId = flowWorkflowId(ctx.tenant, 'discovery', randomUUID());
   const t = process.hrtime.bigint();
   await ctx.platformClient.workflow.start(FLOW_CATALOG.discovery.workflowType, {
@@ -47,20 +43,22 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, rounds: { type: 'string', default: '3' } } });
   const [seconds, rounds] = [Number(values.seconds), Number(values.rounds)];
   const ctx = await createContext(toolContextOptions({ store: 'file' }));
+  // The input as the gateway's schema fills it in from `{ autoApprove: true }`; the same for every direct start.
+  const request = startFlowSchema.parse({ ...discovery(ctx), options: { autoApprove: true } });
+  const direct: FlowStartInput = { tenantId: ctx.tenant, flowType: 'discovery', requestedBy: 'bench', input: request.input, options: { ...request.options, chain: null } };
   const starts: Record<Kind, () => Promise<Started>> = {
     raw: () => startRawFlow(ctx, rawShape(false)),
-    direct: () => startDirect(ctx),
+    direct: () => startDirect(ctx, direct),
     gateway: () => startPlatformFlow(ctx, true),
   };
-  const startsFor = (n: number, kind: Kind) => atFixedRate(n * RATE_PER_SECOND, RATE_PER_SECOND, async () => (await starts[kind]()).startMs);
   const results: Record<Kind, Summary>[] = [];
   try {
     await ctx.withoutWorkers(async () => {
-      for (const kind of KINDS) await startsFor(1, kind); // warm-up: connections, JIT, caches
+      for (const kind of KINDS) await startsFor(1, starts[kind]); // warm-up: connections, JIT, caches
       for (let i = 0; i < rounds; i++) {
         const order = KINDS.map((_, j) => KINDS[(i + j) % KINDS.length]);
         const measured = {} as Record<Kind, Summary>;
-        for (const kind of order) measured[kind] = summarize(await startsFor(seconds, kind));
+        for (const kind of order) measured[kind] = summarize(await startsFor(seconds, starts[kind]));
         results.push(measured);
         console.log(
           `round ${i + 1} (${order.join(', ')}): ` +
@@ -75,7 +73,7 @@ async function main(): Promise<void> {
     KINDS.map((k) => [k, { p50: round(median(results.map((r) => r[k].p50))), p99: round(median(results.map((r) => r[k].p99))) }]),
   ) as Record<Kind, { p50: number; p99: number }>;
   console.log(`medians of ${rounds} rounds (ms): ` + KINDS.map((k) => `${k} p50 ${medians[k].p50} p99 ${medians[k].p99}`).join('; '));
-  const document = { machine: machine(), at: new Date().toISOString(), ratePerSecond: RATE_PER_SECOND, seconds, medians, rounds: results };
+  const document = { machine: machine(), at: new Date().toISOString(), ratePerSecond: START_RATE_PER_SECOND, seconds, medians, rounds: results };
   console.log(JSON.stringify(document));
   console.log(`written to ${writeResults('start-path', document)}`);
 }

@@ -19,13 +19,14 @@ import { atFixedRate } from '../lib/open-loop';
 import type { ScenarioResult } from '../lib/report';
 import { median, round, summarize, type Summary } from '../lib/stats';
 
-const RATE_PER_SECOND = 20;
+/** Scenario 2's fixed start rate; bench:start-path uses it too. */
+export const START_RATE_PER_SECOND = 20;
 const GOAL_P99_MS = 50;
 const GOAL_RATIO = 1.2;
 
 /** `seconds` of starts at the scenario's rate; the latencies of the start calls. */
-const startsFor = (seconds: number, start: () => Promise<Started>) =>
-  atFixedRate(seconds * RATE_PER_SECOND, RATE_PER_SECOND, async () => (await start()).startMs);
+export const startsFor = (seconds: number, start: () => Promise<Started>) =>
+  atFixedRate(seconds * START_RATE_PER_SECOND, START_RATE_PER_SECOND, async () => (await start()).startMs);
 
 export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = ctx.quick ? 5 : 30;
@@ -67,7 +68,7 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
   const loadedRaw = summarize(await startsFor(seconds, rawStart));
   return {
     id: 2,
-    name: `start-flow latency at ${RATE_PER_SECOND}/s${ctx.rounds > 1 ? `; start path alone: medians of ${ctx.rounds} rounds` : ''}`,
+    name: `start-flow latency at ${START_RATE_PER_SECOND}/s${ctx.rounds > 1 ? `; start path alone: medians of ${ctx.rounds} rounds` : ''}`,
     measurements: [
       { metric: 'start p50, start path alone', unit: 'ms', platform: round(alone.platform.p50), raw: round(alone.raw.p50), goal: '', met: null },
       {
@@ -82,6 +83,6 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
       { metric: 'start p50, flows running', unit: 'ms', platform: round(loadedPlatform.p50), raw: round(loadedRaw.p50), goal: '', met: null },
       { metric: 'start p99, flows running', unit: 'ms', platform: round(loadedPlatform.p99), raw: round(loadedRaw.p99), goal: '', met: null },
     ],
-    details: { ratePerSecond: RATE_PER_SECOND, seconds, alone: { ...alone, rounds }, loaded: { platform: loadedPlatform, raw: loadedRaw } },
+    details: { ratePerSecond: START_RATE_PER_SECOND, seconds, alone: { ...alone, rounds }, loaded: { platform: loadedPlatform, raw: loadedRaw } },
   };
 }
