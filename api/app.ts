@@ -133,7 +133,7 @@ export function createApp({ config, client, db, logger, codec }: GatewayDeps): e
   const startKeys = new FlowStartKeys(db, config.MFO_START_KEY_RETENTION_HOURS * 3_600_000, (err) =>
     logger.warn({ err }, 'could not delete expired start keys; will try again within the hour'),
   );
-  const starter = new FlowStarter(flows, db, startKeys, config.MFO_FAULT_INJECTION);
+  const starter = new FlowStarter(flows, db, startKeys, config.MFO_FAULT_INJECTION, config.MFO_VISIBILITY_UPDATES);
   api.use(flowRoutes({ db, flows, starter, audit: new AuditTrail(client, codec) }));
   api.use(evidenceRoutes(db, flows));
   api.use(scheduleRoutes({ client, starter, taskQueue: config.TEMPORAL_TASK_QUEUE }));

@@ -9,6 +9,7 @@ import type { Database } from '../db';
 import { imports } from '../db/schema';
 import { FLOW_CATALOG, FLOW_TYPES, successorOf, type FlowType } from '../workflows/catalog';
 import type { FlowOptions, FlowStartInput, FlowState } from '../workflows/messages';
+import type { VisibilityUpdates } from '../workflows/vocabulary';
 import type { FlowService } from './flow-service';
 import { requestDigest, type FlowStartKeys } from './idempotency';
 import { badRequest } from './problems';
@@ -33,6 +34,7 @@ export class FlowStarter {
     db: Database,
     private readonly startKeys: FlowStartKeys,
     private readonly faultInjection: boolean,
+    private readonly visibilityUpdates: VisibilityUpdates,
   ) {
     this.tenantImport = db
       .select({ id: imports.id })
@@ -44,7 +46,11 @@ export class FlowStarter {
   /** Everything needed to start the flow, validated; used directly by schedules, which start flows later. */
   async prepare(tenantId: string, actor: string, request: StartFlowRequest): Promise<FlowStartInput> {
     const input = await this.resolveInput(tenantId, request.flowType, request.input, 'body.input');
-    const options: FlowOptions = { ...request.options, chain: this.resolveChain(request) };
+    const options: FlowOptions = {
+      ...request.options,
+      visibilityUpdates: request.options.visibilityUpdates ?? this.visibilityUpdates,
+      chain: this.resolveChain(request),
+    };
     if (options.faults.length && !this.faultInjection) {
       throw badRequest([{ field: 'body.options.faults', rule: 'disabled', message: 'fault injection is disabled (MFO_FAULT_INJECTION)' }]);
     }

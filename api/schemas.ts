@@ -4,7 +4,7 @@ import { CANONICAL_FIELDS, ENVIRONMENTS } from '../activities/analysis/model';
 import { STRATEGIES } from '../activities/analysis/rules/seven-rs';
 import { FAULT_KINDS } from '../workflows/messages';
 import { FLOW_TYPES, type FlowType } from '../workflows/catalog';
-import { FLOW_STATUSES, TENANT_ID_PATTERN } from '../workflows/vocabulary';
+import { FLOW_STATUSES, TENANT_ID_PATTERN, VISIBILITY_UPDATES } from '../workflows/vocabulary';
 
 export const tenantIdSchema = z.string().regex(TENANT_ID_PATTERN, 'must be a lower-case slug (a-z, 0-9, -), at most 63 characters');
 export const actorSchema = z.string().trim().min(1).max(200);
@@ -100,6 +100,8 @@ export const startFlowSchema = z
           .max(10)
           .default([]),
         chain: chainSchema.nullable().default(null),
+        // Unset: the gateway's MFO_VISIBILITY_UPDATES.
+        visibilityUpdates: z.enum(VISIBILITY_UPDATES).optional(),
       })
       .strict()
       .default({ autoApprove: false, phaseRetry: { maximumAttempts: 3, initialIntervalMs: 1_000 }, faults: [], chain: null }),

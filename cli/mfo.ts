@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { FlowState, PendingRequest } from '../workflows/messages';
+import { VISIBILITY_UPDATES } from '../workflows/vocabulary';
 import { ApiClient, CliError } from './http';
 import { fields, table } from './format';
 
@@ -135,12 +136,14 @@ export function buildProgram(): Command {
     .option('--input <json>', 'flow input as a JSON object', '{}')
     .option('--auto-approve', 'skip approval gates where allowed')
     .option('--chain <flowType>', 'start this flow type when this one completes')
+    .addOption(new Option('--visibility-updates <when>', "when the flow writes FlowStatus/CurrentPhase to Temporal's visibility store (default: the gateway's MFO_VISIBILITY_UPDATES)").choices(VISIBILITY_UPDATES))
     .option('--idempotency-key <key>', 'run the command again with the same key and it answers with the flow it started instead of starting another')
-    .action(async (flowType: string, opts: { input: string; autoApprove?: boolean; chain?: string; idempotencyKey?: string }) => {
+    .action(async (flowType: string, opts: { input: string; autoApprove?: boolean; chain?: string; visibilityUpdates?: string; idempotencyKey?: string }) => {
       const input = jsonObject('--input', opts.input)!;
       const options: Record<string, unknown> = {};
       if (opts.autoApprove) options.autoApprove = true;
       if (opts.chain) options.chain = { flowType: opts.chain };
+      if (opts.visibilityUpdates) options.visibilityUpdates = opts.visibilityUpdates;
       const { body, headers } = await sentOnce(opts.idempotencyKey, (key) =>
         api().exchange('POST', '/flows', { body: { flowType, input, ...(Object.keys(options).length ? { options } : {}) }, headers: { 'idempotency-key': key } }),
       );

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { VISIBILITY_UPDATES } from '../workflows/vocabulary';
 
 const flag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -64,6 +65,11 @@ const schema = z.object({
    * A key revoked through this gateway is refused at once; revoked through another gateway, within this bound.
    */
   MFO_API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /**
+   * How often new flows write FlowStatus/CurrentPhase to Temporal's visibility store, unless a start names it:
+   * every_phase, or status_changes (a flow moving between phases writes nothing; see workflows/vocabulary.ts).
+   */
+  MFO_VISIBILITY_UPDATES: z.enum(VISIBILITY_UPDATES).default('every_phase'),
   /** OpenAI (or Azure OpenAI) key. With it or OPENAI_BASE_URL set, agents call a model; without both, the offline rules provider answers. */
   OPENAI_API_KEY: unsetIfEmpty(z.string().min(1)),
   /** Any OpenAI-compatible endpoint: Azure OpenAI, Ollama (http://host:11434/v1), vLLM, llama.cpp server… */

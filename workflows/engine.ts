@@ -31,7 +31,7 @@ import {
   type RunbookProgress,
 } from './messages';
 import { CurrentPhaseKey, FlowStatusKey } from './search-attributes';
-import { agentTaskQueue, flowStartOptions, flowWorkflowId } from './start-options';
+import { agentTaskQueue, flowStartOptions, flowWorkflowId, writesEveryPhase } from './start-options';
 import type { FlowStatus } from './vocabulary';
 
 type ActivityName = keyof PhaseActivities;
@@ -132,10 +132,13 @@ export async function runFlow(start: FlowStartInput): Promise<FlowState> {
   const mirrorOncePerTask = startedAtRevision() >= 2;
   let unmirrored = false;
 
+  // With `status_changes`, a running flow publishes no phase, so moving from phase to phase writes nothing.
+  const everyPhase = writesEveryPhase(start.options);
+
   /** Writes status and phase to the search attributes if they changed since the last write. */
   function mirrorToVisibility(): void {
     unmirrored = false;
-    const phase = state.currentPhase ?? '';
+    const phase = everyPhase || state.status !== 'running' ? state.currentPhase ?? '' : '';
     if (published.status !== state.status || published.phase !== phase) {
       wf.upsertSearchAttributes([
         { key: FlowStatusKey, value: state.status },

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { FlowType } from './catalog';
-import type { FlowStatus, PhaseStatus } from './vocabulary';
+import type { FlowStatus, PhaseStatus, VisibilityUpdates } from './vocabulary';
 
 export interface PhaseRetryOptions {
   maximumAttempts: number;
@@ -35,6 +35,8 @@ export interface FlowOptions {
   phaseRetry: PhaseRetryOptions;
   faults: FaultInjection[];
   chain: ChainOption | null;
+  /** Set by the gateway on every start (MFO_VISIBILITY_UPDATES unless the request names one); absent in flows started before it existed, which write every phase. */
+  visibilityUpdates?: VisibilityUpdates;
 }
 
 export interface FlowStartInput {

@@ -5,12 +5,15 @@
  */
 import { FLOW_CATALOG, type FlowType } from './catalog';
 import { ENGINE_REVISION, ENGINE_REVISION_MEMO_KEY } from './engine-revision';
-import type { FlowStartInput } from './messages';
+import type { FlowOptions, FlowStartInput } from './messages';
 import { CurrentPhaseKey, FlowStatusKey, FlowTypeKey, TenantIdKey } from './search-attributes';
 
 export function flowWorkflowId(tenantId: string, flowType: FlowType, unique: string): string {
   return `${tenantId}.${flowType}.${unique}`;
 }
+
+/** Whether the flow writes `CurrentPhase` at every phase boundary (see VISIBILITY_UPDATES). */
+export const writesEveryPhase = (options: FlowOptions): boolean => options.visibilityUpdates !== 'status_changes';
 
 /** The memo that stamps a workflow with the engine revision it is started at. */
 export const revisionMemo = (revision: number) => ({ [ENGINE_REVISION_MEMO_KEY]: revision });
@@ -27,8 +30,9 @@ export function flowStartOptions(start: FlowStartInput, revision = ENGINE_REVISI
       { key: TenantIdKey, value: start.tenantId },
       { key: FlowTypeKey, value: start.flowType },
       { key: FlowStatusKey, value: 'running' },
-      // The phase the engine starts with: it then has nothing to upsert until that phase ends (one visibility write less).
-      { key: CurrentPhaseKey, value: definition.phases[0].name },
+      // The phase the engine starts with: it then has nothing to upsert until that phase ends (one visibility write
+      // less). A flow that writes only status changes names no phase while it runs.
+      ...(writesEveryPhase(start.options) ? [{ key: CurrentPhaseKey, value: definition.phases[0].name }] : []),
     ],
     memo: revisionMemo(revision),
     staticSummary: `${definition.title} flow for tenant ${start.tenantId}, started by ${start.requestedBy}`,

@@ -26,5 +26,15 @@ export type PhaseStatus = (typeof PHASE_STATUSES)[number];
 export const GATE_KINDS = ['approval', 'approval_before', 'input_on_request'] as const;
 export type GateKind = (typeof GATE_KINDS)[number];
 
+/**
+ * How often a flow writes `FlowStatus` and `CurrentPhase` to Temporal's visibility store. `every_phase`: at every
+ * status change and phase boundary. `status_changes`: only when the status changes, and `CurrentPhase` then names
+ * the phase a flow waits on (a gate, needs_attention, a pause) and is empty while it runs. Each write is a history
+ * event, a write to the visibility store and, on Temporal Cloud, a billed action; the flow's own state (its query,
+ * `GET /flows/:id`, the Web UI's current details) is exact either way.
+ */
+export const VISIBILITY_UPDATES = ['every_phase', 'status_changes'] as const;
+export type VisibilityUpdates = (typeof VISIBILITY_UPDATES)[number];
+
 /** Tenant ids are embedded in workflow ids and search attributes, so they are restricted to a safe slug. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;

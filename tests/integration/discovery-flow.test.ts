@@ -154,6 +154,50 @@ test.each([
   expect(described.typedSearchAttributes.get(FlowStatusKey)).toBe('completed');
 });
 
+/** Status and phase of each search-attribute upsert in the flow's history, in order. */
+async function visibilityWrites(flowId: string): Promise<{ status: string; phase: string }[]> {
+  const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    const value = (key: string) => JSON.parse(Buffer.from(fields![key]!.data!).toString());
+    return fields ? [{ status: value('FlowStatus'), phase: value('CurrentPhase') }] : [];
+  });
+}
+
+test('visibilityUpdates status_changes: moving between phases writes nothing; waiting and ending write status and phase', async () => {
+  const importId = await upload('inventory.json', 'application/json');
+  // A start that names none gets the gateway's setting (MFO_VISIBILITY_UPDATES, every_phase here), in its options.
+  const unnamed = await startDiscovery(importId, { autoApprove: true });
+  expect((await platform.waitForFlow(unnamed, (s) => s.status === 'completed')).options.visibilityUpdates).toBe('every_phase');
+
+  const auto = await startDiscovery(importId, { autoApprove: true, visibilityUpdates: 'status_changes' });
+  const autoHandle = platform.client.workflow.getHandle(auto);
+  expect((await autoHandle.describe()).typedSearchAttributes.get(CurrentPhaseKey)).toBeUndefined();
+  const autoDone = await platform.waitForFlow(auto, (s) => s.status === 'completed');
+  expect(autoDone.phases.map((p) => p.status)).toEqual(Array(6).fill('completed'));
+  // Six phases, one status change: one write, where every_phase makes six (the autoApprove test above).
+  expect(await visibilityWrites(auto)).toEqual([{ status: 'completed', phase: '' }]);
+  expect((await autoHandle.describe()).typedSearchAttributes.get(FlowStatusKey)).toBe('completed');
+
+  // A gated flow: the gate names its phase, for the Web UI's filters and the gateway's list; running names none.
+  const gated = await startDiscovery(importId, { visibilityUpdates: 'status_changes' });
+  await untilMappingGate(gated);
+  const atGate = (await platform.client.workflow.getHandle(gated).describe()).typedSearchAttributes;
+  expect([atGate.get(FlowStatusKey), atGate.get(CurrentPhaseKey)]).toEqual(['awaiting_approval', 'field_mapping']);
+  const approved = await platform.api('POST', `/flows/${gated}/approve`, { tenant, actor: 'bob', body: {} });
+  expect(approved.status).toBe(202);
+  await platform.waitForFlow(gated, (s) => s.status === 'completed');
+  const writes = await visibilityWrites(gated);
+  expect(writes.slice(-3)).toEqual([
+    { status: 'awaiting_approval', phase: 'field_mapping' },
+    { status: 'running', phase: '' },
+    { status: 'completed', phase: '' },
+  ]);
+  expect(writes.filter((w) => w.status === 'running').every((w) => w.phase === '')).toBe(true);
+  expect(writes.every((w, i) => i === 0 || w.status !== writes[i - 1].status)).toBe(true);
+  captureHistory(gated, 'discovery-status-changes');
+});
+
 test('a completed flow is read from its history: its state and a successor start need no worker', async () => {
   const flowId = await startDiscovery(await upload('inventory.json', 'application/json'), { autoApprove: true });
   await platform.waitForFlow(flowId, (s) => s.status === 'completed');
@@ -409,6 +453,13 @@ test('bad start input is a 400 naming the field and rule; unknown flows are 404,
   });
   expect(retries.status).toBe(400);
   expect(retries.body.issues[0].field).toBe('body.options.phaseRetry.maximumAttempts');
+
+  const visibility = await platform.api('POST', '/flows', {
+    tenant,
+    body: { flowType: 'discovery', input: { importId: '00000000-0000-4000-8000-000000000000' }, options: { visibilityUpdates: 'never' } },
+  });
+  expect(visibility.status).toBe(400);
+  expect(visibility.body.issues[0]).toMatchObject({ field: 'body.options.visibilityUpdates', rule: 'invalid_value' });
 
   expect((await platform.api('GET', `/flows/${tenant}.discovery.nope`, { tenant })).status).toBe(404);
   expect((await platform.api('POST', `/flows/${tenant}.discovery.nope/pause`, { tenant, body: {} })).status).toBe(404);

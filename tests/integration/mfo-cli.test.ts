@@ -48,6 +48,8 @@ function mfo(args: string[], options: { key?: string; url?: string } = {}): Prom
   });
 }
 
+const stateOf = async (flowId: string) => (await platform.api<FlowState>('GET', `/flows/${flowId}`, { tenant })).body;
+
 const json = (run: Run) => {
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
@@ -62,6 +64,10 @@ test('upload → discovery → watch to the gate → approve → watch to comple
   const started = json(await mfo(startArgs));
   const flowId: string = started.flowId;
   expect(flowId.startsWith(`${tenant}.discovery.`)).toBe(true);
+  expect((await stateOf(flowId)).options.visibilityUpdates).toBe('every_phase');
+  const quiet = json(await mfo(['flows', 'start', 'discovery', '--input', JSON.stringify({ importId: upload.id }), '--visibility-updates', 'status_changes', '--json']));
+  expect((await stateOf(quiet.flowId)).options.visibilityUpdates).toBe('status_changes');
+  await platform.api('POST', `/flows/${quiet.flowId}/cancel`, { tenant, actor: 'alice', body: {} });
   // The same command again (a user unsure whether the first went through) answers with the same flow.
   expect(json(await mfo(startArgs))).toEqual(started);
   const again = await mfo(startArgs.filter((a) => a !== '--json'));
@@ -129,7 +135,6 @@ async function startDiscovery(options: Record<string, unknown>): Promise<string>
   return started.body.flowId;
 }
 
-const stateOf = async (flowId: string) => (await platform.api<FlowState>('GET', `/flows/${flowId}`, { tenant })).body;
 
 test('pause, resume, retry, reject with feedback and cancel through the CLI; an illegal one exits 1', async () => {
   // data_import fails its first run and waits 8 s between attempts: the flow is running, not at a gate, meanwhile.
@@ -221,6 +226,10 @@ test('errors: validation issues, bad JSON options, an unreachable gateway, a bad
   const badJson = await mfo(['flows', 'start', 'discovery', '--input', '{nope']);
   expect(badJson.code).toBe(2);
   expect(badJson.stderr).toContain('--input');
+
+  const badVisibility = await mfo(['flows', 'start', 'discovery', '--input', '{}', '--visibility-updates', 'never']);
+  expect(badVisibility.code).not.toBe(0);
+  expect(badVisibility.stderr).toMatch(/--visibility-updates.*'never' is invalid/);
 
   const down = await mfo(['flows', 'list'], { url: 'http://127.0.0.1:59999' });
   expect(down.code).toBe(1);

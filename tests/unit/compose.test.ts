@@ -122,6 +122,7 @@ const DEFAULTED: Record<string, string> = {
   MFO_CONTROL_TIMEOUT_MS: 'tuning: the default wait for a flow to act on a control message',
   MFO_TEMPORAL_TIMEOUT_MS: 'tuning: the default wait for Temporal to answer a read or confirm a start',
   MFO_API_KEY_CACHE_SECONDS: 'the default (5 s) bounds how long a key revoked through another gateway still works; 0 only where that must be immediate',
+  MFO_VISIBILITY_UPDATES: 'every phase boundary, so CurrentPhase is current for operators; status_changes only where visibility writes must be fewer',
   MFO_START_KEY_RETENTION_HOURS: 'the default retention of start keys (24 h) suits any deployment; longer only for clients that retry a day later',
 };
 

@@ -18,6 +18,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
   });
 
+  test('visibility updates are every_phase unless set to status_changes', () => {
+    expect(loadConfig({}).MFO_VISIBILITY_UPDATES).toBe('every_phase');
+    expect(loadConfig({ MFO_VISIBILITY_UPDATES: 'status_changes' }).MFO_VISIBILITY_UPDATES).toBe('status_changes');
+    expect(() => loadConfig({ MFO_VISIBILITY_UPDATES: 'never' })).toThrow(/MFO_VISIBILITY_UPDATES/);
+  });
+
   test('the workflow cache is unset, 0 (no cache) or at least 2, as the SDK accepts', () => {
     expect(loadConfig({}).MFO_MAX_CACHED_WORKFLOWS).toBeUndefined();
     expect(loadConfig({ MFO_MAX_CACHED_WORKFLOWS: '' }).MFO_MAX_CACHED_WORKFLOWS).toBeUndefined(); // compose's unset
