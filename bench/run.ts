@@ -13,9 +13,10 @@
  *   npm run bench -- --only 4 --logs logs --node-arg=--trace-gc   # Node flags for the gateway and workers
  *   npm run bench -- --only 3 --temporal-address 127.0.0.1:7233 --count-pid temporal=PID   # against a given server
  *   npm run bench -- --only 3 --dev-server-store memory   # the dev server in memory (a SQLite file by default)
+ *   npm run bench -- --only 3 --visibility-updates status_changes   # platform flows write status changes only
  */
 import { parseArgs } from 'node:util';
-import { createContext, type BenchContext } from './lib/context';
+import { createContext, visibilityUpdatesOption, type BenchContext } from './lib/context';
 import { devServerStore } from './lib/environment';
 import { drain } from './lib/flows';
 import { machine, printTable, writeResults, type ScenarioResult } from './lib/report';
@@ -50,7 +51,7 @@ function countedPid(arg: string): [string, number] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true }, 'visibility-updates': { type: 'string' } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     temporalAddress: values['temporal-address'] ?? null,
     devServer: { store: devServerStore(values['dev-server-store'], '--dev-server-store') },
     countedPids: Object.fromEntries((values['count-pid'] ?? []).map(countedPid)),
+    visibilityUpdates: visibilityUpdatesOption(values['visibility-updates']),
   });
   const results: ScenarioResult[] = [];
   try {
@@ -87,7 +89,8 @@ async function main(): Promise<void> {
   } finally {
     await ctx.stop();
   }
-  const document = { machine: machine(), temporalServer: ctx.env.temporalServer, quick: values.quick, gateFlows: ctx.gateFlows, workersPerSide: ctx.workers, at: new Date().toISOString(), results };
+  const visibilityUpdates = values['visibility-updates'] ?? 'every_phase (the default)';
+  const document = { machine: machine(), temporalServer: ctx.env.temporalServer, visibilityUpdates, quick: values.quick, gateFlows: ctx.gateFlows, workersPerSide: ctx.workers, at: new Date().toISOString(), results };
   console.log();
   printTable(results);
   console.log();

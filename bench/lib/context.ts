@@ -4,6 +4,7 @@
  * and observe them.
  * Load generator, gateway and workers run on separate event loops, as they would in production.
  */
+import { VISIBILITY_UPDATES, type VisibilityUpdates } from '../../workflows/vocabulary';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -96,10 +97,19 @@ export interface ContextOptions {
   devServer: DevServerChoice;
   /** Processes of that server on this machine whose CPU is counted, by role (--count-pid role=PID, repeatable). */
   countedPids: Record<string, number>;
+  /** The gateway's MFO_VISIBILITY_UPDATES for the platform's flows (--visibility-updates); null: its default. */
+  visibilityUpdates: VisibilityUpdates | null;
 }
 
 /** Cache beyond scenario 4's parked flows: its predecessor flow, and flows other scenarios leave open. */
 const CACHE_HEADROOM = 1_000;
+
+/** --visibility-updates: one of the gateway's values, or null for its default. */
+export function visibilityUpdatesOption(value: string | undefined): VisibilityUpdates | null {
+  if (value === undefined) return null;
+  if (!(VISIBILITY_UPDATES as readonly string[]).includes(value)) throw new Error(`--visibility-updates wants ${VISIBILITY_UPDATES.join(' or ')}, got '${value}'`);
+  return value as VisibilityUpdates;
+}
 
 /** A context for a tool that needs the bench's services but none of `npm run bench`'s flags (bench:gateway, bench:server-growth). */
 export const toolContextOptions = (devServer: DevServerChoice): ContextOptions => ({
@@ -113,6 +123,7 @@ export const toolContextOptions = (devServer: DevServerChoice): ContextOptions =
   temporalAddress: null,
   devServer,
   countedPids: {},
+  visibilityUpdates: null,
 });
 
 export async function createContext(options: ContextOptions): Promise<BenchContext> {
@@ -158,7 +169,8 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
   let rawWorkers = await startRawWorkers();
   let platformWorkers: { key: string; start: () => Promise<ServiceProcess[]>; processes: ServiceProcess[] } | null = null;
 
-  const gateway = await startGateway(platformService, { nodeArgs, logFile: logFile('gateway') });
+  const gatewayEnv = options.visibilityUpdates ? { MFO_VISIBILITY_UPDATES: options.visibilityUpdates } : undefined;
+  const gateway = await startGateway(platformService, { nodeArgs, logFile: logFile('gateway'), extraEnv: gatewayEnv });
   const tenant = 'bench';
   const api = loadClient(gateway.baseUrl, await operatorKey(db.db, tenant, 'bench'));
   const upload = await api.request('POST', '/imports?filename=bench.csv', generateInventory({ seed: 1, servers: 20, applications: 4 }).cmdbCsv);
