@@ -4,7 +4,6 @@
  * and observe them.
  * Load generator, gateway and workers run on separate event loops, as they would in production.
  */
-import { VISIBILITY_UPDATES, type VisibilityUpdates } from '../../workflows/vocabulary';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -15,6 +14,7 @@ import { generateInventory } from '../../tests/fixtures/generate';
 import { operatorKey } from '../../tests/support/api-client';
 import { loadClient, type LoadClient } from './load-client';
 import { spawnService, startGateway, waitForWorker, type GatewayProcess, type ServiceEnv, type ServiceProcess } from '../../tests/support/processes';
+import { VISIBILITY_UPDATES, type VisibilityUpdates } from '../../workflows/vocabulary';
 import { buildBundles, type Bundles } from './bundles';
 import type { ProcessGroups } from './cpu';
 import { startEnvironment, type BenchEnvironment, type DevServerChoice } from './environment';
