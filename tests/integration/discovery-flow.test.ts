@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, count, eq } from 'drizzle-orm';
 import { applications, assets, dependencies, imports } from '../../db/schema';
+import type { temporal } from '@temporalio/proto';
 import type { FlowState } from '../../workflows/messages';
 import { captureHistory, startPlatform, type Platform } from './harness';
 import { CurrentPhaseKey, FlowStatusKey } from '../../workflows/search-attributes';
@@ -36,6 +37,16 @@ async function startDiscovery(importId: string, options: Record<string, unknown>
   });
   expect(res.status).toBe(201);
   return res.body.flowId;
+}
+
+/** Each search-attribute upsert in a history, in order: the workflow task that made it, the status and phase it wrote. */
+function upsertsIn(events: temporal.api.history.v1.IHistoryEvent[]): { task: number; status: string; phase: string }[] {
+  return events.flatMap((e) => {
+    const attributes = e.upsertWorkflowSearchAttributesEventAttributes;
+    if (!attributes) return [];
+    const value = (key: string) => JSON.parse(Buffer.from(attributes.searchAttributes!.indexedFields![key]!.data!).toString());
+    return [{ task: Number(attributes.workflowTaskCompletedEventId), status: value('FlowStatus'), phase: value('CurrentPhase') }];
+  });
 }
 
 const phase = (state: FlowState, name: string) => state.phases.find((p) => p.name === name)!;
@@ -104,12 +115,7 @@ test('happy path: CMDB CSV → approved mapping → canonical inventory and depe
 
   // At most one visibility write per workflow task (engine revision 2). The approval took the flow from
   // awaiting_approval through running on field_mapping to data_cleansing in one task: one write, naming data_cleansing.
-  const upserts = (history.events ?? []).flatMap((e) => {
-    const attributes = e.upsertWorkflowSearchAttributesEventAttributes;
-    if (!attributes) return [];
-    const value = (key: string) => JSON.parse(Buffer.from(attributes.searchAttributes!.indexedFields![key]!.data!).toString());
-    return [{ task: Number(attributes.workflowTaskCompletedEventId), status: value('FlowStatus'), phase: value('CurrentPhase') }];
-  });
+  const upserts = upsertsIn(history.events ?? []);
   expect(new Set(upserts.map((u) => u.task)).size).toBe(upserts.length);
   const gate = upserts.findIndex((u) => u.status === 'awaiting_approval' && u.phase === 'field_mapping');
   expect(gate).toBeGreaterThanOrEqual(0);
@@ -157,11 +163,7 @@ test.each([
 /** Status and phase of each search-attribute upsert in the flow's history, in order. */
 async function visibilityWrites(flowId: string): Promise<{ status: string; phase: string }[]> {
   const history = await platform.client.workflow.getHandle(flowId).fetchHistory();
-  return (history.events ?? []).flatMap((e) => {
-    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
-    const value = (key: string) => JSON.parse(Buffer.from(fields![key]!.data!).toString());
-    return fields ? [{ status: value('FlowStatus'), phase: value('CurrentPhase') }] : [];
-  });
+  return upsertsIn(history.events ?? []).map(({ status, phase }) => ({ status, phase }));
 }
 
 test('visibilityUpdates status_changes: moving between phases writes nothing; waiting and ending write status and phase', async () => {
