@@ -1,6 +1,7 @@
 /** Starts `temporal server start-dev` with the flow search attributes and waits until it answers. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { FLOW_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
@@ -25,7 +26,26 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Fails when something already listens on the port. The readiness poll below cannot tell servers apart: it would
+ * take another Temporal there (a second `npm start`, compose's) for this one, while ours exits unable to bind.
+ */
+async function requireFreePort(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on 127.0.0.1 is already in use (another Temporal server?): stop it, set TEMPORAL_DEV_PORT to a free port, or set TEMPORAL_ADDRESS to use that server`)
+          : err,
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  await requireFreePort(options.port);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
   args.push(...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]));
   if (options.dbFile) {
