@@ -3,6 +3,7 @@
  * and started again on the same file and port. The worker and gateway processes ride it out (they reconnect on
  * their own), running flows carry on from their history, and a flow parked at a gate is approved afterwards.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -38,6 +39,18 @@ async function withClient<T>(use: (client: Client) => Promise<T>): Promise<T> {
     await connection.close();
   }
 }
+/** Bytes 18 and 19 of a SQLite file's header are its write and read versions: 2 in write-ahead-log mode, 1 in the rollback-journal default. */
+function sqliteFormatVersions(file: string): number[] {
+  const header = Buffer.alloc(20);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, header, 0, 20, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return [header[18], header[19]];
+}
+
 const state = (flowId: string) => withClient((c) => c.workflow.getHandle(flowId).query(stateQuery));
 
 async function until(flowId: string, predicate: (s: FlowState) => boolean, timeoutMs: number): Promise<FlowState> {
@@ -88,6 +101,8 @@ test('dev server killed and restarted mid-flow: flows continue, a gated flow is 
   // earlier, they could finish first on a fast machine, and the test would no longer kill anything running.
   const imports = [await upload(501), await upload(502)];
   const running = [await startFlow(imports[0], true), await startFlow(imports[1], true)];
+  // The launcher runs the server's file in write-ahead-log mode, and the kill below is what that mode must survive.
+  expect(sqliteFormatVersions(dbFile)).toEqual([2, 2]);
   const killedAt = Date.now();
 
   server.process.kill('SIGKILL');
@@ -110,4 +125,5 @@ test('dev server killed and restarted mid-flow: flows continue, a gated flow is 
 
   expect(worker.child.exitCode).toBeNull();
   expect(gateway.child.exitCode).toBeNull();
+  expect(sqliteFormatVersions(dbFile)).toEqual([2, 2]);
 }, 400_000);
