@@ -1,13 +1,14 @@
 /**
- * How the dev server's cost per flow changes as it fills. One kind of flow, 64 in flight in a closed loop, in
- * windows of a fixed length on one fresh dev server: raw-baseline flows (no platform code), or the platform's
- * Discovery flows on no-op phases, started through the gateway as in scenario 3. For each window: the server's CPU
- * per completed flow and its resident memory, and, from the server's own Prometheus metrics, the time its
- * persistence operations took per flow. Scenario 3's rounds run on one server for ten minutes, so a server whose
+ * How the dev server's cost per flow changes as it fills. One kind of flow (or both, by turns), 64 in flight in a
+ * closed loop, in windows of a fixed length on one fresh dev server: raw-baseline flows (no platform code), or the
+ * platform's Discovery flows on no-op phases, started through the gateway as in scenario 3. For each window: the
+ * server's CPU per completed flow and its resident memory, and, from the server's own Prometheus metrics, the time
+ * its persistence operations took per flow. Scenario 3's rounds run on one server for ten minutes, so a server whose
  * cost per flow grows as it fills makes a ratio depend on when each side was measured: this measures that growth.
  *
  *   npm run bench:server-growth -- --store memory   # raw flows on the in-memory dev server
  *   npm run bench:server-growth -- --store file --flows platform --windows 12 --seconds 40
+ *   npm run bench:server-growth -- --store file --flows alternate --windows 6 --seconds 60   # platform, raw, platform…
  */
 import { parseArgs } from 'node:util';
 import { freePort } from '../tests/support/ports';
@@ -25,6 +26,8 @@ const FLOW_KINDS = {
   platform: async (ctx: BenchContext) => platformResult(ctx, (await startPlatformFlow(ctx, true)).workflowId),
 };
 type FlowKind = keyof typeof FLOW_KINDS;
+/** `alternate` runs platform flows in odd windows and raw ones in even windows, as scenario 3's rounds do. */
+const windowKind = (flows: string, w: number): FlowKind => (flows === 'alternate' ? (w % 2 === 1 ? 'platform' : 'raw') : (flows as FlowKind));
 
 const IN_FLIGHT = 64;
 
@@ -51,20 +54,20 @@ async function persistenceTotals(metricsUrl: string): Promise<Map<string, { seco
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, flows: { type: 'string', default: 'raw' }, windows: { type: 'string', default: '6' }, seconds: { type: 'string', default: '40' } } });
   const store = devServerStore(values.store, '--store');
-  const kind = values.flows as FlowKind;
-  if (!(kind in FLOW_KINDS)) throw new Error(`--flows wants ${Object.keys(FLOW_KINDS).join(' or ')}, got '${values.flows}'`);
+  const kind = values.flows;
+  if (!(kind in FLOW_KINDS) && kind !== 'alternate') throw new Error(`--flows wants ${Object.keys(FLOW_KINDS).join(', ')} or alternate, got '${kind}'`);
   const [windows, seconds] = [Number(values.windows), Number(values.seconds)];
 
   const metricsPort = await freePort();
   const ctx = await createContext(toolContextOptions({ store, metricsPort }));
-  const runOne = () => FLOW_KINDS[kind](ctx);
   const results: Record<string, unknown>[] = [];
   try {
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     let before = await persistenceTotals(metricsUrl);
     let held = 0;
     for (let w = 1; w <= windows; w++) {
-      const { result: completions, cpu } = await cpuDuring(ctx.processes(), () => closedLoop(IN_FLIGHT, performance.now() + seconds * 1000, runOne));
+      const flowKind = windowKind(kind, w);
+      const { result: completions, cpu } = await cpuDuring(ctx.processes(), () => closedLoop(IN_FLIGHT, performance.now() + seconds * 1000, () => FLOW_KINDS[flowKind](ctx)));
       const flows = completions.length;
       held += flows;
       const after = await persistenceTotals(metricsUrl);
@@ -81,8 +84,8 @@ async function main(): Promise<void> {
       before = after;
       const cpuMsPerFlow = cpuMsPer(cpu, flows);
       const rss = rssMb(ctx.env.pids.temporal);
-      results.push({ window: w, flows, flowsHeld: held, flowsPerSecond: round(flows / seconds), cpuMsPerFlow, serverRssMb: rss, persistence });
-      console.log(`window ${w}: ${flows} flows (${(flows / seconds).toFixed(1)}/s), ${held} held; server ${cpuMsPerFlow.temporal} ms CPU per flow, RSS ${rss} MB`);
+      results.push({ window: w, kind: flowKind, flows, flowsHeld: held, flowsPerSecond: round(flows / seconds), cpuMsPerFlow, serverRssMb: rss, persistence });
+      console.log(`window ${w} (${flowKind}): ${flows} flows (${(flows / seconds).toFixed(1)}/s), ${held} held; server ${cpuMsPerFlow.temporal} ms CPU per flow, RSS ${rss} MB`);
       for (const [operation, v] of Object.entries(persistence).slice(0, 8)) console.log(`  ${operation}: ${v.msPerFlow} ms per flow, ${v.callsPerFlow} calls of ${v.msPerCall} ms`);
     }
   } finally {
