@@ -26,8 +26,16 @@ const FLOW_KINDS = {
   platform: async (ctx: BenchContext) => platformResult(ctx, (await startPlatformFlow(ctx, true)).workflowId),
 };
 type FlowKind = keyof typeof FLOW_KINDS;
-/** `alternate` runs platform flows in odd windows and raw ones in even windows, as scenario 3's rounds do. */
-const windowKind = (flows: string, w: number): FlowKind => (flows === 'alternate' ? (w % 2 === 1 ? 'platform' : 'raw') : (flows as FlowKind));
+
+/**
+ * The kind of flow each window (numbered from 1) runs, from --flows: one kind throughout, or `alternate`, platform
+ * flows in odd windows and raw ones in even windows, taking turns as scenario 3's rounds do.
+ */
+function windowKinds(flows: string): (window: number) => FlowKind {
+  if (flows === 'alternate') return (window) => (window % 2 === 1 ? 'platform' : 'raw');
+  if (flows in FLOW_KINDS) return () => flows as FlowKind;
+  throw new Error(`--flows wants ${Object.keys(FLOW_KINDS).join(', ')} or alternate, got '${flows}'`);
+}
 
 const IN_FLIGHT = 64;
 
@@ -55,7 +63,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, flows: { type: 'string', default: 'raw' }, windows: { type: 'string', default: '6' }, seconds: { type: 'string', default: '40' } } });
   const store = devServerStore(values.store, '--store');
   const kind = values.flows;
-  if (!(kind in FLOW_KINDS) && kind !== 'alternate') throw new Error(`--flows wants ${Object.keys(FLOW_KINDS).join(', ')} or alternate, got '${kind}'`);
+  const kindOfWindow = windowKinds(kind);
   const [windows, seconds] = [Number(values.windows), Number(values.seconds)];
 
   const metricsPort = await freePort();
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
     let before = await persistenceTotals(metricsUrl);
     let held = 0;
     for (let w = 1; w <= windows; w++) {
-      const flowKind = windowKind(kind, w);
+      const flowKind = kindOfWindow(w);
       const { result: completions, cpu } = await cpuDuring(ctx.processes(), () => closedLoop(IN_FLIGHT, performance.now() + seconds * 1000, () => FLOW_KINDS[flowKind](ctx)));
       const flows = completions.length;
       held += flows;
