@@ -5,6 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import createHttpError from 'http-errors';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../db';
 import { imports } from '../db/schema';
 import { FLOW_CATALOG, FLOW_TYPES, successorOf, type FlowType } from '../workflows/catalog';
@@ -25,9 +26,18 @@ export function predecessorOf(flowType: FlowType): { flowType: FlowType; inputKe
   return null;
 }
 
+/** Imports one gateway remembers having seen; about 100 bytes each. */
+const KNOWN_IMPORTS_MAX = 10_000;
+
 export class FlowStarter {
   /** Built once (see ActiveKeys): every Discovery start checks its import. */
   private readonly tenantImport;
+  /**
+   * Imports found before, by tenant and id. An import is never changed or deleted once written, so having found it
+   * stays true and a repeated Discovery start skips the database. A miss is not remembered: the import may be
+   * uploaded through another gateway a moment later.
+   */
+  private readonly knownImports = new LRUCache<string, true>({ max: KNOWN_IMPORTS_MAX });
 
   constructor(
     private readonly flows: FlowService,
@@ -74,8 +84,7 @@ export class FlowStarter {
   private async resolveInput(tenantId: string, flowType: FlowType, raw: unknown, where: string): Promise<Record<string, unknown>> {
     const input = parse(flowInputSchemas[flowType], raw, where);
     if (flowType === 'discovery') {
-      const [found] = await this.tenantImport.execute({ tenantId, importId: String(input.importId) });
-      if (!found) throw badRequest([{ field: `${where}.importId`, rule: 'exists', message: `import ${input.importId} does not exist` }]);
+      await this.requireImport(tenantId, String(input.importId), `${where}.importId`);
       return input;
     }
     const predecessor = predecessorOf(flowType)!;
@@ -101,6 +110,14 @@ export class FlowStarter {
     }
     const inventoryFlowId = state.flowType === 'discovery' ? state.flowId : state.input.inventoryFlowId;
     return { ...input, inventoryFlowId };
+  }
+
+  private async requireImport(tenantId: string, importId: string, field: string): Promise<void> {
+    const key = `${tenantId}/${importId}`;
+    if (this.knownImports.has(key)) return;
+    const [found] = await this.tenantImport.execute({ tenantId, importId });
+    if (!found) throw badRequest([{ field, rule: 'exists', message: `import ${importId} does not exist` }]);
+    this.knownImports.set(key, true);
   }
 
   /** A chained successor's input is validated now, with the link to this flow filled in when it completes. */
