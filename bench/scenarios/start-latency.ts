@@ -7,11 +7,17 @@
  * - under load, with the started flows running meanwhile as they would in use. Where the machine cannot run 20
  *   flows a second (this one runs about 11 raw, 7 platform), starts queue behind a growing backlog on both sides,
  *   and that side's capacity, not its start path, sets the figure.
- * Each side's flows finish before the other side is measured, so no backlog is billed to the side measured second.
- * With --rounds the start path alone is measured round by round, each round in the other order than the last (as in
- * scenario 3): the side measured first right after the workers stop, or second on a server that has just taken 600
- * starts, is not always the same side. The goal is judged on the median of the rounds' p99 ratios. Before the first
- * round, both sides send starts unmeasured for a while (since stop 22; see the comment there).
+ * Each side's flows finish before the other side is measured under load, so no backlog is billed to the side
+ * measured second.
+ *
+ * The start path alone is measured with both sides in one window, taking turns at 20 starts/s in all (60 s, 600
+ * starts a side), round by round, the side sent first alternating. A p99 of 600 starts is the sixth-slowest: one
+ * stall of the machine of a few hundred ms sets it, and on a shared two-core box such stalls come every few
+ * minutes. Measured in windows of their own (stops 19–26), the two sides met different stalls and a round's ratio
+ * swung from 0.3× to 2.7× with them; taking turns, they meet the same ones. A round the machine stalled in says
+ * nothing of the gateway, though: both tails are the stall, and the ratio goes to 1 whatever the gateway costs. So
+ * the goal is judged on the rounds without one (STALLED_TAIL), by the median of their p99 ratios, and not at all if
+ * every round had one. Before the first round, both sides send starts unmeasured for a while (since stop 22).
  */
 import type { BenchContext } from '../lib/context';
 import { drain, rawShape, startPlatformFlow, startRawFlow, type Started } from '../lib/flows';
@@ -23,10 +29,37 @@ import { median, round, summarize, type Summary } from '../lib/stats';
 export const START_RATE_PER_SECOND = 20;
 const GOAL_P99_MS = 50;
 const GOAL_RATIO = 1.2;
+/**
+ * A round whose raw p99 is more than this many times its p50 had its tails set by a stall, not by either start
+ * path. In the 34 rounds recorded in stops 19–26 raw's p99 was 1.4–4.0× its p50 (max 73 ms); in stop 27's stalled
+ * ones 5.4–143× (max 110–990 ms, on both sides at once when they take turns).
+ */
+const STALLED_TAIL = 5;
+
+interface Round {
+  platform: Summary;
+  raw: Summary;
+  p99Ratio: number;
+  stalled: boolean;
+}
+
+/**
+ * `seconds` of starts at the scenario's rate, the kinds taking turns (kind 0, kind 1, …, kind 0, …), so every kind
+ * meets the same moments of the machine and the server takes no more starts than the scenario's rate: the
+ * latencies, by kind.
+ */
+export async function interleavedStartsFor(seconds: number, starts: (() => Promise<Started>)[]): Promise<number[][]> {
+  const latencies = starts.map((): number[] => []);
+  await atFixedRate(seconds * START_RATE_PER_SECOND, START_RATE_PER_SECOND, async (i) => {
+    const { startMs } = await starts[i % starts.length]();
+    latencies[i % starts.length].push(startMs);
+    return startMs;
+  });
+  return latencies;
+}
 
 /** `seconds` of starts at the scenario's rate; the latencies of the start calls. */
-export const startsFor = (seconds: number, start: () => Promise<Started>) =>
-  atFixedRate(seconds * START_RATE_PER_SECOND, START_RATE_PER_SECOND, async () => (await start()).startMs);
+export const startsFor = async (seconds: number, start: () => Promise<Started>) => (await interleavedStartsFor(seconds, [start]))[0];
 
 export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = ctx.quick ? 5 : 30;
@@ -38,29 +71,29 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
   await startsFor(1, rawStart);
   await drain(ctx);
   const rounds = await ctx.withoutWorkers(async () => {
-    // The first window after the workers stop gave its side's worst p99, whichever side it was: the platform's round 1
-    // in every run of this scenario, raw's round 1 in both runs of bench:start-path (raw went first there). So both
-    // sides send starts for a while first, unmeasured: neither is measured in that window.
-    await startsFor(settleSeconds, rawStart);
-    await startsFor(settleSeconds, platformStart);
-    const measured: { platform: Summary; raw: Summary; p99Ratio: number }[] = [];
+    // The first window after the workers stop gave its side's worst p99, whichever side it was (stop 22), so both
+    // sides send starts for a while first, unmeasured.
+    await interleavedStartsFor(settleSeconds, [rawStart, platformStart]);
+    const measured: Round[] = [];
     for (let i = 0; i < ctx.rounds; i++) {
       const platformFirst = i % 2 === 0;
-      const first = summarize(await startsFor(seconds, platformFirst ? platformStart : rawStart));
-      const second = summarize(await startsFor(seconds, platformFirst ? rawStart : platformStart));
+      const [first, second] = (await interleavedStartsFor(2 * seconds, platformFirst ? [platformStart, rawStart] : [rawStart, platformStart])).map(summarize);
       const [platform, raw] = platformFirst ? [first, second] : [second, first];
-      measured.push({ platform, raw, p99Ratio: platform.p99 / raw.p99 });
+      const stalled = raw.p99 > STALLED_TAIL * raw.p50;
+      measured.push({ platform, raw, p99Ratio: platform.p99 / raw.p99, stalled });
       console.log(
         `  round ${i + 1}: start p50 ${platform.p50.toFixed(1)} / ${raw.p50.toFixed(1)} ms, p99 ${platform.p99.toFixed(1)} / ${raw.p99.toFixed(1)} ms, ` +
-          `p99 ${(platform.p99 / raw.p99).toFixed(2)}× (${platformFirst ? 'platform' : 'raw'} first)`,
+          `p99 ${(platform.p99 / raw.p99).toFixed(2)}×, max ${platform.max.toFixed(0)} / ${raw.max.toFixed(0)} ms (${platformFirst ? 'platform' : 'raw'} sent first` +
+          `${stalled ? `; the machine stalled: raw p99 > ${STALLED_TAIL}× its p50, not judged` : ''})`,
       );
     }
     return measured;
   });
+  const judged = rounds.filter((r) => !r.stalled);
   const alone = {
-    platform: { p50: median(rounds.map((r) => r.platform.p50)), p99: median(rounds.map((r) => r.platform.p99)) },
-    raw: { p50: median(rounds.map((r) => r.raw.p50)), p99: median(rounds.map((r) => r.raw.p99)) },
-    p99Ratio: median(rounds.map((r) => r.p99Ratio)),
+    platform: { p50: median(rounds.map((r) => r.platform.p50)), p99: median(judged.map((r) => r.platform.p99)) },
+    raw: { p50: median(rounds.map((r) => r.raw.p50)), p99: median(judged.map((r) => r.raw.p99)) },
+    p99Ratio: median(judged.map((r) => r.p99Ratio)),
   };
   await drain(ctx);
   const loadedPlatform = summarize(await startsFor(seconds, platformStart));
@@ -72,14 +105,14 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
     measurements: [
       { metric: 'start p50, start path alone', unit: 'ms', platform: round(alone.platform.p50), raw: round(alone.raw.p50), goal: '', met: null },
       {
-        metric: 'start p99, start path alone',
+        metric: `start p99, start path alone, ${judged.length} of ${rounds.length} rounds without a stall`,
         unit: 'ms',
         platform: round(alone.platform.p99),
         raw: round(alone.raw.p99),
-        goal: `≤ ${GOAL_P99_MS} ms and ≤ ${GOAL_RATIO}× raw`,
-        met: alone.platform.p99 <= GOAL_P99_MS && alone.p99Ratio <= GOAL_RATIO,
+        goal: `≤ ${GOAL_P99_MS} ms and ≤ ${GOAL_RATIO}× raw${judged.length ? '' : ' (not judged: the machine stalled in every round)'}`,
+        met: judged.length ? alone.platform.p99 <= GOAL_P99_MS && alone.p99Ratio <= GOAL_RATIO : null,
       },
-      { metric: "start p99, platform ÷ raw, median of the rounds' ratios", unit: '×', platform: round(alone.p99Ratio, 3), raw: null, goal: '', met: null },
+      { metric: "start p99, platform ÷ raw, median of those rounds' ratios", unit: '×', platform: round(alone.p99Ratio, 3), raw: null, goal: '', met: null },
       { metric: 'start p50, flows running', unit: 'ms', platform: round(loadedPlatform.p50), raw: round(loadedRaw.p50), goal: '', met: null },
       { metric: 'start p99, flows running', unit: 'ms', platform: round(loadedPlatform.p99), raw: round(loadedRaw.p99), goal: '', met: null },
     ],
