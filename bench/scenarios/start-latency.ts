@@ -12,10 +12,10 @@
  *
  * The start path alone is measured with both sides in one window, taking turns at 20 starts/s in all (60 s, 600
  * starts a side), round by round, the side sent first alternating. A p99 of 600 starts is the sixth-slowest: one
- * stall of the machine of a few hundred ms sets it, and on a shared two-core box such stalls come every few
- * minutes. Measured in windows of their own (stops 19–26), the two sides met different stalls and a round's ratio
- * swung from 0.3× to 2.7× with them; taking turns, they meet the same ones. A round the machine stalled in says
- * nothing of the gateway, though: both tails are the stall, and the ratio goes to 1 whatever the gateway costs. So
+ * stall of a few hundred ms sets it (on one host, the dev server's SQLite checkpoints waiting on the disk stalled
+ * every round; BENCHMARKS, "Stop 27"). Measured in windows of their own (stops 19–26), the two sides met different
+ * stalls and a round's ratio swung from 0.3× to 3.5× with them; taking turns, they meet the same ones. A round
+ * with a stall says nothing of the gateway, though: both tails are the stall, and the ratio goes to 1 whatever the gateway costs. So
  * the goal is judged on the rounds without one (STALLED_TAIL), by the median of their p99 ratios, and not at all if
  * every round had one. Before the first round, both sides send starts unmeasured for a while (since stop 22).
  */
@@ -84,7 +84,7 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
       console.log(
         `  round ${i + 1}: start p50 ${platform.p50.toFixed(1)} / ${raw.p50.toFixed(1)} ms, p99 ${platform.p99.toFixed(1)} / ${raw.p99.toFixed(1)} ms, ` +
           `p99 ${(platform.p99 / raw.p99).toFixed(2)}×, max ${platform.max.toFixed(0)} / ${raw.max.toFixed(0)} ms (${platformFirst ? 'platform' : 'raw'} sent first` +
-          `${stalled ? `; the machine stalled: raw p99 > ${STALLED_TAIL}× its p50, not judged` : ''})`,
+          `${stalled ? `; a stall: raw p99 > ${STALLED_TAIL}× its p50, not judged` : ''})`,
       );
     }
     return measured;
@@ -109,7 +109,7 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
         unit: 'ms',
         platform: round(alone.platform.p99),
         raw: round(alone.raw.p99),
-        goal: `≤ ${GOAL_P99_MS} ms and ≤ ${GOAL_RATIO}× raw${judged.length ? '' : ' (not judged: the machine stalled in every round)'}`,
+        goal: `≤ ${GOAL_P99_MS} ms and ≤ ${GOAL_RATIO}× raw${judged.length ? '' : ' (not judged: every round had a stall)'}`,
         met: judged.length ? alone.platform.p99 <= GOAL_P99_MS && alone.p99Ratio <= GOAL_RATIO : null,
       },
       { metric: "start p99, platform ÷ raw, median of those rounds' ratios", unit: '×', platform: round(alone.p99Ratio, 3), raw: null, goal: '', met: null },
