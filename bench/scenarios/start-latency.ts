@@ -44,15 +44,16 @@ interface Round {
 }
 
 /**
- * `seconds` of starts at the scenario's rate, the kinds taking turns (kind 0, kind 1, …, kind 0, …), so every kind
- * meets the same moments of the machine and the server takes no more starts than the scenario's rate: the
- * latencies, by kind.
+ * `seconds` of starts at the scenario's rate, the kinds taking turns (kind `first`, the next, …, round again), so
+ * every kind meets the same moments of the machine and the server takes no more starts than the scenario's rate:
+ * the latencies, by kind, in the order of `starts`.
  */
-export async function interleavedStartsFor(seconds: number, starts: (() => Promise<Started>)[]): Promise<number[][]> {
+export async function interleavedStartsFor(seconds: number, starts: (() => Promise<Started>)[], first = 0): Promise<number[][]> {
   const latencies = starts.map((): number[] => []);
   await atFixedRate(seconds * START_RATE_PER_SECOND, START_RATE_PER_SECOND, async (i) => {
-    const { startMs } = await starts[i % starts.length]();
-    latencies[i % starts.length].push(startMs);
+    const kind = (first + i) % starts.length;
+    const { startMs } = await starts[kind]();
+    latencies[kind].push(startMs);
     return startMs;
   });
   return latencies;
@@ -76,14 +77,13 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
     await interleavedStartsFor(settleSeconds, [rawStart, platformStart]);
     const measured: Round[] = [];
     for (let i = 0; i < ctx.rounds; i++) {
-      const platformFirst = i % 2 === 0;
-      const [first, second] = (await interleavedStartsFor(2 * seconds, platformFirst ? [platformStart, rawStart] : [rawStart, platformStart])).map(summarize);
-      const [platform, raw] = platformFirst ? [first, second] : [second, first];
+      const [platform, raw] = (await interleavedStartsFor(2 * seconds, [platformStart, rawStart], i % 2)).map(summarize);
+      const p99Ratio = platform.p99 / raw.p99;
       const stalled = raw.p99 > STALLED_TAIL * raw.p50;
-      measured.push({ platform, raw, p99Ratio: platform.p99 / raw.p99, stalled });
+      measured.push({ platform, raw, p99Ratio, stalled });
       console.log(
         `  round ${i + 1}: start p50 ${platform.p50.toFixed(1)} / ${raw.p50.toFixed(1)} ms, p99 ${platform.p99.toFixed(1)} / ${raw.p99.toFixed(1)} ms, ` +
-          `p99 ${(platform.p99 / raw.p99).toFixed(2)}×, max ${platform.max.toFixed(0)} / ${raw.max.toFixed(0)} ms (${platformFirst ? 'platform' : 'raw'} sent first` +
+          `p99 ${p99Ratio.toFixed(2)}×, max ${platform.max.toFixed(0)} / ${raw.max.toFixed(0)} ms (${i % 2 ? 'raw' : 'platform'} sent first` +
           `${stalled ? `; a stall: raw p99 > ${STALLED_TAIL}× its p50, not judged` : ''})`,
       );
     }
