@@ -15,9 +15,9 @@
  * stall of a few hundred ms sets it (on one host, the dev server's SQLite checkpoints waiting on the disk stalled
  * every round; BENCHMARKS, "Stop 27"). Measured in windows of their own (stops 19–26), the two sides met different
  * stalls and a round's ratio swung from 0.3× to 3.5× with them; taking turns, they meet the same ones. A round
- * with a stall says nothing of the gateway, though: both tails are the stall, and the ratio goes to 1 whatever the gateway costs. So
- * the goal is judged on the rounds without one (STALLED_TAIL), by the median of their p99 ratios, and not at all if
- * every round had one. Before the first round, both sides send starts unmeasured for a while (since stop 22).
+ * with a stall says nothing of the gateway, though: both tails are the stall, and the ratio goes to 1 whatever the
+ * gateway costs. So the goal is judged on the rounds without one (STALLED_TAIL), by the median of their p99
+ * ratios, and not at all if every round had one. Before the first round, both sides send starts unmeasured for a while (since stop 22).
  */
 import type { BenchContext } from '../lib/context';
 import { drain, rawShape, startPlatformFlow, startRawFlow, type Started } from '../lib/flows';
@@ -77,13 +77,14 @@ export async function startLatency(ctx: BenchContext): Promise<ScenarioResult> {
     await interleavedStartsFor(settleSeconds, [rawStart, platformStart]);
     const measured: Round[] = [];
     for (let i = 0; i < ctx.rounds; i++) {
-      const [platform, raw] = (await interleavedStartsFor(2 * seconds, [platformStart, rawStart], i % 2)).map(summarize);
+      const first = i % 2; // 0: platform first, 1: raw first
+      const [platform, raw] = (await interleavedStartsFor(2 * seconds, [platformStart, rawStart], first)).map(summarize);
       const p99Ratio = platform.p99 / raw.p99;
       const stalled = raw.p99 > STALLED_TAIL * raw.p50;
       measured.push({ platform, raw, p99Ratio, stalled });
       console.log(
         `  round ${i + 1}: start p50 ${platform.p50.toFixed(1)} / ${raw.p50.toFixed(1)} ms, p99 ${platform.p99.toFixed(1)} / ${raw.p99.toFixed(1)} ms, ` +
-          `p99 ${p99Ratio.toFixed(2)}×, max ${platform.max.toFixed(0)} / ${raw.max.toFixed(0)} ms (${i % 2 ? 'raw' : 'platform'} sent first` +
+          `p99 ${p99Ratio.toFixed(2)}×, max ${platform.max.toFixed(0)} / ${raw.max.toFixed(0)} ms (${['platform', 'raw'][first]} sent first` +
           `${stalled ? `; a stall: raw p99 > ${STALLED_TAIL}× its p50, not judged` : ''})`,
       );
     }
