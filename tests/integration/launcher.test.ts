@@ -14,7 +14,7 @@ import { chromium, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../scripts/temporal-cli';
 import { flowDataConverter } from '../../security/data-converter';
 import { AesGcmPayloadCodec } from '../../security/payload-codec';
-import { freePort } from '../setup/global-setup';
+import { freePort } from '../support/ports';
 import { readTestEnvironment } from '../setup/env';
 
 interface Launch {

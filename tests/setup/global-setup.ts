@@ -6,7 +6,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -15,18 +14,8 @@ import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { PG_THROWAWAY } from '../../scripts/pg-throwaway';
 import { requireTemporalCli } from '../../scripts/temporal-cli';
 import { PLATFORM_BUNDLE_OPTIONS } from '../../workers/workflow-bundle';
+import { freePort } from '../support/ports';
 import type { TestEnvironment } from './env';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 declare global {
   var __MFO_DEV_SERVER__: DevServer | undefined;
