@@ -5,6 +5,8 @@
  * this isolates what a change to the request path saves.
  *
  *   npm run bench:gateway [-- --requests 1000 --rounds 5]
+ *   npm run bench:gateway -- --cpu-prof DIR   # also V8 CPU profiles of the gateway and the workers, into DIR
+ *   npm run bench:gateway -- --compiled       # the gateway compiled, under plain Node (see lib/compiled.ts)
  */
 import { parseArgs } from 'node:util';
 import { createContext, toolContextOptions } from './lib/context';
@@ -15,9 +17,9 @@ import { round } from './lib/stats';
 import { runMain } from './lib/entry';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ options: { requests: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' }, 'cpu-prof': { type: 'string' }, compiled: { type: 'boolean', default: false } } });
   const [requests, rounds] = [Number(values.requests), Number(values.rounds)];
-  const ctx = await createContext(toolContextOptions({ store: 'file' }));
+  const ctx = await createContext({ ...toolContextOptions({ store: 'file' }), cpuProfileDir: values['cpu-prof'] ?? null, compiled: values.compiled });
   const results: { round: number; startFlowMs: number; listFlowTypesMs: number }[] = [];
   try {
     await ctx.withoutWorkers(async () => {
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   } finally {
     await ctx.stop();
   }
-  const document = { machine: machine(), at: new Date().toISOString(), requestsPerRound: requests, results };
+  const document = { machine: machine(), at: new Date().toISOString(), compiled: values.compiled, requestsPerRound: requests, results };
   console.log(JSON.stringify(document));
   console.log(`written to ${writeResults('gateway-cpu', document)}`);
 }

@@ -14,6 +14,7 @@
  *   npm run bench -- --only 3 --temporal-address 127.0.0.1:7233 --count-pid temporal=PID   # against a given server
  *   npm run bench -- --only 3 --dev-server-store memory   # the dev server in memory (a SQLite file by default)
  *   npm run bench -- --only 3 --visibility-updates status_changes   # platform flows write status changes only
+ *   npm run bench -- --only 3 --compiled   # gateway and workers compiled under plain Node, as the Docker image runs them
  */
 import { parseArgs } from 'node:util';
 import { createContext, visibilityUpdatesOption, type BenchContext } from './lib/context';
@@ -51,7 +52,7 @@ function countedPid(arg: string): [string, number] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true }, 'visibility-updates': { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true }, 'visibility-updates': { type: 'string' }, compiled: { type: 'boolean', default: false } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     devServer: { store: devServerStore(values['dev-server-store'], '--dev-server-store') },
     countedPids: Object.fromEntries((values['count-pid'] ?? []).map(countedPid)),
     visibilityUpdates: visibilityUpdatesOption(values['visibility-updates']),
+    compiled: values.compiled,
   });
   const results: ScenarioResult[] = [];
   try {
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
     await ctx.stop();
   }
   const visibilityUpdates = values['visibility-updates'] ?? 'every_phase (the default)';
-  const document = { machine: machine(), temporalServer: ctx.env.temporalServer, visibilityUpdates, quick: values.quick, gateFlows: ctx.gateFlows, workersPerSide: ctx.workers, at: new Date().toISOString(), results };
+  const document = { machine: machine(), temporalServer: ctx.env.temporalServer, visibilityUpdates, compiled: values.compiled, quick: values.quick, gateFlows: ctx.gateFlows, workersPerSide: ctx.workers, at: new Date().toISOString(), results };
   console.log();
   printTable(results);
   console.log();

@@ -13,6 +13,7 @@ import { generateKeySpec } from '../../security/payload-codec';
 import { generateInventory } from '../../tests/fixtures/generate';
 import { operatorKey } from '../../tests/support/api-client';
 import { loadClient, type LoadClient } from './load-client';
+import { buildCompiled, compiledEntry } from './compiled';
 import { spawnService, startGateway, waitForWorker, type GatewayProcess, type ServiceEnv, type ServiceProcess } from '../../tests/support/processes';
 import { VISIBILITY_UPDATES, type VisibilityUpdates } from '../../workflows/vocabulary';
 import { buildBundles, type Bundles } from './bundles';
@@ -99,6 +100,8 @@ export interface ContextOptions {
   countedPids: Record<string, number>;
   /** The gateway's MFO_VISIBILITY_UPDATES for the platform's flows (--visibility-updates); null: its default. */
   visibilityUpdates: VisibilityUpdates | null;
+  /** Run the gateway and workers compiled (--compiled, see compiled.ts); otherwise through tsx. */
+  compiled: boolean;
 }
 
 /** Cache beyond scenario 4's parked flows: its predecessor flow, and flows other scenarios leave open. */
@@ -124,10 +127,13 @@ export const toolContextOptions = (devServer: DevServerChoice): ContextOptions =
   devServer,
   countedPids: {},
   visibilityUpdates: null,
+  compiled: false,
 });
 
 export async function createContext(options: ContextOptions): Promise<BenchContext> {
   const gateFlows = options.gateFlows ?? (options.quick ? 300 : 10_000);
+  if (options.compiled) buildCompiled();
+  const entryOf = (entry: string) => (options.compiled ? compiledEntry(entry) : entry);
   const env = await startEnvironment({ temporalAddress: options.temporalAddress ?? undefined, databaseUrl: process.env.DATABASE_URL }, options.devServer);
   const bundles = await buildBundles(env.tempDir);
   const payloadKeys = generateKeySpec('bench');
@@ -154,7 +160,7 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
   const logFile = (role: string) => (options.logDir ? path.join(options.logDir, `${role}.log`) : undefined);
   const startWorker: BenchContext['startWorker'] = async (entry, service, workerOptions = {}) => {
     // A worker's log is named after its task queue: workers of a queue (restarted or not) share one file.
-    const worker = spawnService(entry, service, { extraEnv: workerOptions.extraEnv, nodeArgs, logFile: logFile(service.taskQueue) });
+    const worker = spawnService(entryOf(entry), service, { extraEnv: workerOptions.extraEnv, nodeArgs, logFile: logFile(service.taskQueue) });
     await waitForWorker(connection, service.taskQueue, worker.child.pid!, { activitiesOnly: workerOptions.activitiesOnly });
     return worker;
   };
@@ -170,7 +176,7 @@ export async function createContext(options: ContextOptions): Promise<BenchConte
   let platformWorkers: { key: string; start: () => Promise<ServiceProcess[]>; processes: ServiceProcess[] } | null = null;
 
   const gatewayEnv = options.visibilityUpdates ? { MFO_VISIBILITY_UPDATES: options.visibilityUpdates } : undefined;
-  const gateway = await startGateway(platformService, { nodeArgs, logFile: logFile('gateway'), extraEnv: gatewayEnv });
+  const gateway = await startGateway(platformService, { entry: entryOf('api/main.ts'), nodeArgs, logFile: logFile('gateway'), extraEnv: gatewayEnv });
   const tenant = 'bench';
   const api = loadClient(gateway.baseUrl, await operatorKey(db.db, tenant, 'bench'));
   const upload = await api.request('POST', '/imports?filename=bench.csv', generateInventory({ seed: 1, servers: 20, applications: 4 }).cmdbCsv);
