@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import type { RawFlowInput } from '../raw/workflows';
 import type { BenchContext } from './context';
-import { elapsedMs } from './stats';
+import { elapsedMs, round } from './stats';
 
 /** Discovery and Assessment have six phases, the most of any flow type; Assessment's gate follows its last phase. */
 export const PLATFORM_PHASES = 6;
@@ -85,6 +85,50 @@ export function eventMs(event: temporal.api.history.v1.IHistoryEvent): number {
 export function phaseCycles(events: temporal.api.history.v1.IHistoryEvent[]): number[] {
   const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).map(eventMs);
   return scheduled.slice(1).map((t, i) => t - scheduled[i]);
+}
+
+/** A phase cycle split where the work changes hands, ms (see phaseLegs). */
+export interface PhaseLegs {
+  /** Scheduled → activity completed: dispatch, the activity, its result reaching the server. */
+  activity: number;
+  /** → the workflow task that decides the next step started: scheduling it and handing it to a worker. */
+  toWorkflowTask: number;
+  /** → that task completed: the worker's activation and its reply reaching the server. */
+  workflowTask: number;
+  /** → the next phase scheduled: the server recording the reply's commands. */
+  toNextPhase: number;
+}
+
+/** Each phase cycle (as phaseCycles counts them) split at its history events into PhaseLegs. */
+export function phaseLegs(events: temporal.api.history.v1.IHistoryEvent[]): PhaseLegs[] {
+  const legs: PhaseLegs[] = [];
+  const after = (from: number, has: (e: temporal.api.history.v1.IHistoryEvent) => unknown) => {
+    const i = events.findIndex((e, j) => j > from && has(e));
+    return i < 0 ? null : i;
+  };
+  events.forEach((event, i) => {
+    if (!event.activityTaskScheduledEventAttributes) return;
+    const next = after(i, (e) => e.activityTaskScheduledEventAttributes);
+    const completed = after(i, (e) => e.activityTaskCompletedEventAttributes);
+    if (next === null || completed === null || completed > next) return;
+    const taskStarted = after(completed, (e) => e.workflowTaskStartedEventAttributes);
+    const taskCompleted = after(completed, (e) => e.workflowTaskCompletedEventAttributes);
+    if (taskStarted === null || taskCompleted === null || taskCompleted > next) return;
+    const at = (j: number) => eventMs(events[j]);
+    legs.push({
+      activity: at(completed) - at(i),
+      toWorkflowTask: at(taskStarted) - at(completed),
+      workflowTask: at(taskCompleted) - at(taskStarted),
+      toNextPhase: at(next) - at(taskCompleted),
+    });
+  });
+  return legs;
+}
+
+/** The mean of each leg, ms, rounded. */
+export function meanLegs(legs: PhaseLegs[]): PhaseLegs {
+  const mean = (pick: (l: PhaseLegs) => number) => round(legs.reduce((sum, l) => sum + pick(l), 0) / Math.max(legs.length, 1));
+  return { activity: mean((l) => l.activity), toWorkflowTask: mean((l) => l.toWorkflowTask), workflowTask: mean((l) => l.workflowTask), toNextPhase: mean((l) => l.toNextPhase) };
 }
 
 /** Runs `task` with at most `concurrency` in flight until `items` are exhausted. */
