@@ -15,10 +15,11 @@
  *   npm run bench -- --only 3 --dev-server-store memory   # the dev server in memory (a SQLite file by default)
  *   npm run bench -- --only 3 --visibility-updates status_changes   # platform flows write status changes only
  *   npm run bench -- --only 3 --compiled   # gateway and workers compiled under plain Node, as the Docker image runs them
+ *   npm run bench -- --only 1 --dev-server-config history.transferProcessorMaxPollRPS=1000   # dev server dynamic config (over the bench defaults; =20 restores the stock reader)
  */
 import { parseArgs } from 'node:util';
 import { createContext, visibilityUpdatesOption, type BenchContext } from './lib/context';
-import { devServerStore } from './lib/environment';
+import { devServerStore, dynamicConfigValue } from './lib/environment';
 import { drain } from './lib/flows';
 import { machine, printTable, writeResults, type ScenarioResult } from './lib/report';
 import { agentThroughput } from './scenarios/agent-throughput';
@@ -52,7 +53,7 @@ function countedPid(arg: string): [string, number] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true }, 'visibility-updates': { type: 'string' }, compiled: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true }, 'visibility-updates': { type: 'string' }, compiled: { type: 'boolean', default: false }, 'dev-server-config': { type: 'string', multiple: true } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     logDir: values.logs ?? null,
     nodeArgs: values['node-arg'] ?? [],
     temporalAddress: values['temporal-address'] ?? null,
-    devServer: { store: devServerStore(values['dev-server-store'], '--dev-server-store') },
+    devServer: { store: devServerStore(values['dev-server-store'], '--dev-server-store'), dynamicConfig: (values['dev-server-config'] ?? []).map(dynamicConfigValue) },
     countedPids: Object.fromEntries((values['count-pid'] ?? []).map(countedPid)),
     visibilityUpdates: visibilityUpdatesOption(values['visibility-updates']),
     compiled: values.compiled,

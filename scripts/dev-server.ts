@@ -17,6 +17,8 @@ export interface DevServerOptions {
   logFile?: string;
   /** Serve the server's Prometheus metrics on this port (benchmarks read its persistence timings). */
   metricsPort?: number;
+  /** More dynamic config, `KEY=VALUE` each (`--dynamic-config-value`); benchmarks try server settings with it. */
+  dynamicConfig?: string[];
 }
 
 export interface DevServer {
@@ -66,6 +68,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // several metadata reads. The flows' attributes are registered by the flags above before any flow exists, so
   // the server's cache is safe here, as it is on a production server.
   args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
+  for (const value of options.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
 
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(options.cliPath, args, { stdio: ['ignore', out, out] });
