@@ -26,10 +26,9 @@ import { flowDataConverter } from '../security/data-converter';
 import { TEST_PAYLOAD_KEYS } from '../tests/setup/env';
 import { PLATFORM_BUNDLE_OPTIONS } from '../workers/workflow-bundle';
 import { runMain } from './lib/entry';
+import { currentEngineHistories } from './lib/histories';
 import { machine, writeResults } from './lib/report';
 import { median, round } from './lib/stats';
-
-const HISTORIES_DIR = path.join(PROJECT_ROOT, 'tests', 'histories');
 
 interface Measurement {
   stackTraceLimit: number | 'default';
@@ -41,15 +40,14 @@ interface Measurement {
 async function measure(passes: number, stackTraceLimit: number | null): Promise<Measurement> {
   if (stackTraceLimit !== null) v8.setFlagsFromString(`--stack-trace-limit=${stackTraceLimit}`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const files = fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json') && !f.startsWith('pre-')).sort();
-  const histories = files.map((f) => JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, f), 'utf8')));
+  const histories = currentEngineHistories();
   const codePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mfo-replay-')), 'bundle.js');
   fs.writeFileSync(codePath, (await bundleWorkflowCode({ ...PLATFORM_BUNDLE_OPTIONS, logger: quietLogger })).code);
   // Histories are encrypted with the test key ring they were recorded with (tests/setup/env.ts).
   const source = { workflowBundle: { codePath }, dataConverter: flowDataConverter(TEST_PAYLOAD_KEYS) };
   const replay = async (pass: number) => {
     let replayed = 0;
-    const batch = histories.map((history, i) => ({ workflowId: `${files[i]}#${pass}`, history }));
+    const batch = histories.map(({ file, history }) => ({ workflowId: `${file}#${pass}`, history }));
     for await (const result of Worker.runReplayHistories(source, batch)) {
       if (result.error) throw result.error;
       replayed++;

@@ -1,0 +1,20 @@
+/** The committed histories the workflow-code tools replay: the current engine's, without the `pre-*` generations. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../scripts/temporal-cli';
+
+const HISTORIES_DIR = path.join(PROJECT_ROOT, 'tests', 'histories');
+
+export interface CommittedHistory {
+  file: string;
+  /** The history as `temporal workflow show --output json` wrote it (what Worker.runReplayHistory takes). */
+  history: { events: { eventType?: string }[] };
+}
+
+export function currentEngineHistories(): CommittedHistory[] {
+  return fs
+    .readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.json') && !f.startsWith('pre-'))
+    .sort()
+    .map((file) => ({ file, history: JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) }));
+}
