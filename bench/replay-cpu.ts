@@ -15,18 +15,12 @@
  *   npm run bench:replay -- --stack-trace-limits 10,6,3 --rounds 2
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import v8 from 'node:v8';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../scripts/temporal-cli';
-import { flowDataConverter } from '../security/data-converter';
-import { TEST_PAYLOAD_KEYS } from '../tests/setup/env';
-import { PLATFORM_BUNDLE_OPTIONS } from '../workers/workflow-bundle';
 import { runMain } from './lib/entry';
-import { currentEngineHistories } from './lib/histories';
+import { committedHistoriesReplayOptions, currentEngineHistories } from './lib/histories';
 import { machine, writeResults } from './lib/report';
 import { median, round } from './lib/stats';
 
@@ -41,10 +35,7 @@ async function measure(passes: number, stackTraceLimit: number | null): Promise<
   if (stackTraceLimit !== null) v8.setFlagsFromString(`--stack-trace-limit=${stackTraceLimit}`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const histories = currentEngineHistories();
-  const codePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mfo-replay-')), 'bundle.js');
-  fs.writeFileSync(codePath, (await bundleWorkflowCode({ ...PLATFORM_BUNDLE_OPTIONS, logger: quietLogger })).code);
-  // Histories are encrypted with the test key ring they were recorded with (tests/setup/env.ts).
-  const source = { workflowBundle: { codePath }, dataConverter: flowDataConverter(TEST_PAYLOAD_KEYS) };
+  const source = await committedHistoriesReplayOptions();
   const replay = async (pass: number) => {
     let replayed = 0;
     const batch = histories.map(({ file, history }) => ({ workflowId: `${file}#${pass}`, history }));
@@ -61,8 +52,6 @@ async function measure(passes: number, stackTraceLimit: number | null): Promise<
   const cpu = process.cpuUsage(before);
   return { stackTraceLimit: stackTraceLimit ?? 'default', histories: replayed, cpuMsPerHistory: round((cpu.user + cpu.system) / 1000 / replayed) };
 }
-
-const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /** Each limit in a child process of its own (the flag is process-wide), taking turns, so all meet the same machine. */
 function compare(limits: number[], rounds: number, passes: number) {

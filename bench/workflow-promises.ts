@@ -12,12 +12,9 @@
  *   npm run bench:promises
  */
 import v8 from 'node:v8';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { flowDataConverter } from '../security/data-converter';
-import { TEST_PAYLOAD_KEYS } from '../tests/setup/env';
-import { PLATFORM_BUNDLE_OPTIONS } from '../workers/workflow-bundle';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { runMain } from './lib/entry';
-import { currentEngineHistories } from './lib/histories';
+import { committedHistoriesReplayOptions, currentEngineHistories } from './lib/histories';
 import { machine, writeResults } from './lib/report';
 import { round } from './lib/stats';
 
@@ -39,14 +36,10 @@ function countWorkflowPromises(): void {
     });
 }
 
-const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
 async function main(): Promise<void> {
   countWorkflowPromises();
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const workflowBundle = await bundleWorkflowCode({ ...PLATFORM_BUNDLE_OPTIONS, logger: quietLogger });
-  // Histories are encrypted with the test key ring they were recorded with (tests/setup/env.ts).
-  const options = { workflowBundle, dataConverter: flowDataConverter(TEST_PAYLOAD_KEYS) };
+  const options = await committedHistoriesReplayOptions();
   const results = [];
   for (const { file, history } of currentEngineHistories()) {
     counted = new WeakSet();

@@ -13,11 +13,16 @@ export interface Bundles {
 
 const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
 
+/** The platform's workflow bundle's code, built as the workers build it. */
+export async function bundlePlatformWorkflows(): Promise<string> {
+  return (await bundleWorkflowCode({ ...PLATFORM_BUNDLE_OPTIONS, logger: quiet })).code;
+}
+
 export async function buildBundles(dir: string): Promise<Bundles> {
-  const platform = await bundleWorkflowCode({ ...PLATFORM_BUNDLE_OPTIONS, logger: quiet });
+  const platform = await bundlePlatformWorkflows();
   const raw = await bundleWorkflowCode({ workflowsPath: require.resolve('../raw/workflows'), logger: quiet });
   const bundles = { platform: path.join(dir, 'platform-workflows.js'), raw: path.join(dir, 'raw-workflows.js') };
-  fs.writeFileSync(bundles.platform, platform.code);
+  fs.writeFileSync(bundles.platform, platform);
   fs.writeFileSync(bundles.raw, raw.code);
   return bundles;
 }
