@@ -15,7 +15,7 @@
  *   npm run bench -- --only 3 --dev-server-store memory   # the dev server in memory (a SQLite file by default)
  *   npm run bench -- --only 3 --visibility-updates status_changes   # platform flows write status changes only
  *   npm run bench -- --only 3 --compiled   # gateway and workers compiled under plain Node, as the Docker image runs them
- *   npm run bench -- --only 1 --dev-server-config history.transferProcessorMaxPollRPS=20   # dev server dynamic config over the bench's defaults (here: the stock transfer-queue reader)
+ *   npm run bench -- --only 1 --dev-server-config history.transferProcessorMaxPollRPS=20   # dev server dynamic config over its defaults (here: the stock transfer-queue reader)
  */
 import { parseArgs } from 'node:util';
 import { createContext, visibilityUpdatesOption, type BenchContext } from './lib/context';

@@ -5,9 +5,11 @@
  * - raw: the baseline's start, as in scenario 2;
  * - direct: the start the gateway makes for a Discovery flow (its input, search attributes, memo, summary and
  *   details, encrypted by the platform's codec), sent from this process with the Temporal client;
- * - gateway: POST /flows on the real gateway, as in scenario 2.
+ * - gateway: POST /flows on the real gateway, as in scenario 2;
+ * - hop: GET /healthz on the same gateway over the same connections, which starts nothing: the floor of any request
+ *   through a separate gateway process (the HTTP exchange, two more processes to wake, helmet and the metrics).
  * direct − raw is what the platform's start costs the server and the client's encoding; gateway − direct is the
- * gateway's hop (HTTP, authentication, validation, the import check).
+ * gateway's hop (HTTP, authentication, validation, the import check), of which `hop` is the part no route avoids.
  *
  *   npm run bench:start-path [-- --seconds 30 --rounds 3]
  */
@@ -24,7 +26,7 @@ import { elapsedMs, median, round, summarize, type Summary } from './lib/stats';
 import { runMain } from './lib/entry';
 import { START_RATE_PER_SECOND, interleavedStartsFor, startsFor } from './scenarios/start-latency';
 
-const KINDS = ['raw', 'direct', 'gateway'] as const;
+const KINDS = ['raw', 'direct', 'gateway', 'hop'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** The gateway's start of a Discovery flow (FlowService.start), without the gateway: `start` is its input. */
@@ -51,6 +53,12 @@ async function main(): Promise<void> {
     raw: () => startRawFlow(ctx, rawShape(false)),
     direct: () => startDirect(ctx, direct),
     gateway: () => startPlatformFlow(ctx, true),
+    hop: async () => {
+      const t = process.hrtime.bigint();
+      const res = await ctx.api.probe('/healthz');
+      if (res.status !== 200) throw new Error(`GET /healthz answered ${res.status}`);
+      return { workflowId: '', startMs: elapsedMs(t) };
+    },
   };
   const results: Record<Kind, Summary>[] = [];
   try {

@@ -17,8 +17,33 @@ export interface DevServerOptions {
   logFile?: string;
   /** Serve the server's Prometheus metrics on this port (benchmarks read its persistence timings). */
   metricsPort?: number;
-  /** More dynamic config, `KEY=VALUE` each (`--dynamic-config-value`); benchmarks try server settings with it. */
+  /** More dynamic config, `KEY=VALUE` each, laid over DEV_SERVER_DYNAMIC_CONFIG key by key; benchmarks try server settings with it. */
   dynamicConfig?: string[];
+}
+
+/**
+ * Dynamic config every dev server started here gets, unless `dynamicConfig` sets the same key.
+ *
+ * - `system.forceSearchAttributesCacheRefreshOnRead=false`: the CLI's dev server reads search-attribute definitions
+ *   from its database on every use unless told otherwise (so that attributes added at run time apply at once), and
+ *   every flow event that sets an attribute then costs it several metadata reads. The flows' attributes are
+ *   registered by flags before any flow exists, so the server's cache is safe here, as it is on a production server.
+ * - `history.transferProcessorMaxPollRPS=1000`: the history service reads its transfer queue at most this many times
+ *   a second per shard (default 20), and the dev server has one shard. Each completed activity's next workflow task
+ *   waits in that queue, ~25 ms on average, so every phase of every flow took about 50 ms whatever the workers did
+ *   (BENCHMARKS.md, stop 30). A production cluster spreads the same limit over hundreds of shards. The reader is
+ *   woken by new tasks, so the higher ceiling costs nothing while the server is idle.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: readonly string[] = [
+  'system.forceSearchAttributesCacheRefreshOnRead=false',
+  'history.transferProcessorMaxPollRPS=1000',
+];
+
+/** DEV_SERVER_DYNAMIC_CONFIG with the caller's `KEY=VALUE` values laid over it, key by key. */
+export function devServerDynamicConfig(given: readonly string[] = []): string[] {
+  const keyOf = (value: string) => value.slice(0, value.indexOf('='));
+  const givenKeys = new Set(given.map(keyOf));
+  return [...DEV_SERVER_DYNAMIC_CONFIG.filter((value) => !givenKeys.has(keyOf(value))), ...given];
 }
 
 export interface DevServer {
@@ -63,12 +88,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   for (const key of FLOW_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
-  // The CLI's dev server reads search-attribute definitions from its database on every use unless told otherwise
-  // (so that attributes added at run time apply at once). Every flow event that sets an attribute then costs it
-  // several metadata reads. The flows' attributes are registered by the flags above before any flow exists, so
-  // the server's cache is safe here, as it is on a production server.
-  args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
-  for (const value of options.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
+  for (const value of devServerDynamicConfig(options.dynamicConfig)) args.push('--dynamic-config-value', value);
 
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(options.cliPath, args, { stdio: ['ignore', out, out] });

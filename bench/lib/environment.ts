@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db';
-import { startDevServer } from '../../scripts/dev-server';
+import { devServerDynamicConfig, startDevServer } from '../../scripts/dev-server';
 import { PG_THROWAWAY, postmasterPid } from '../../scripts/pg-throwaway';
 import { requireTemporalCli } from '../../scripts/temporal-cli';
 import { freePort } from '../../tests/support/ports';
@@ -49,7 +49,7 @@ export interface DevServerChoice {
   store: DevServerStore;
   /** Serve the dev server's Prometheus metrics on this port. */
   metricsPort?: number;
-  /** Dynamic config values for the dev server, `KEY=VALUE` each (--dev-server-config), over BENCH_DEV_SERVER_CONFIG. */
+  /** Dynamic config values for the dev server, `KEY=VALUE` each (--dev-server-config), over DEV_SERVER_DYNAMIC_CONFIG. */
   dynamicConfig?: string[];
 }
 
@@ -57,24 +57,6 @@ export interface DevServerChoice {
 export function dynamicConfigValue(value: string): string {
   if (!/^[A-Za-z][\w.]*=.+$/.test(value)) throw new Error(`--dev-server-config wants KEY=VALUE (e.g. history.transferProcessorMaxPollRPS=1000), got '${value}'`);
   return value;
-}
-
-/**
- * Dynamic config every bench dev server gets unless --dev-server-config sets the same key.
- *
- * The history service reads its transfer queue at most `transferProcessorMaxPollRPS` times a second per shard
- * (default 20), and the dev server has one shard. Each completed activity's next workflow task waits in that queue,
- * ~25 ms on average, so every phase cycle comes out near 50 ms whatever the workers did, and a per-phase cost of
- * a few milliseconds vanishes in the rounding (BENCHMARKS.md, stop 30). A production cluster spreads the same limit
- * over hundreds of shards; lifting it here makes the dev server hand tasks on as promptly.
- */
-export const BENCH_DEV_SERVER_CONFIG: readonly string[] = ['history.transferProcessorMaxPollRPS=1000'];
-
-/** The bench defaults with the caller's values laid over them, key by key. */
-export function effectiveDynamicConfig(given: readonly string[] = []): string[] {
-  const keyOf = (value: string) => value.slice(0, value.indexOf('='));
-  const givenKeys = new Set(given.map(keyOf));
-  return [...BENCH_DEV_SERVER_CONFIG.filter((value) => !givenKeys.has(keyOf(value))), ...given];
 }
 
 export async function startEnvironment(given: GivenServers = {}, devServer: DevServerChoice = { store: 'file' }): Promise<BenchEnvironment> {
@@ -89,7 +71,7 @@ export async function startEnvironment(given: GivenServers = {}, devServer: DevS
   const db = await openDatabase({ databaseUrl, pgliteDir: 'memory://' });
   await db.migrate();
   await db.close();
-  const dynamicConfig = effectiveDynamicConfig(devServer.dynamicConfig);
+  const dynamicConfig = devServerDynamicConfig(devServer.dynamicConfig);
   const server = given.temporalAddress
     ? null
     : await startDevServer({
@@ -100,7 +82,7 @@ export async function startEnvironment(given: GivenServers = {}, devServer: DevS
         dbFile: devServer.store === 'file' ? path.join(tempDir, 'temporal', 'dev-server.sqlite') : null,
         logFile: path.join(tempDir, 'temporal.log'),
         metricsPort: devServer.metricsPort,
-        dynamicConfig,
+        dynamicConfig: devServer.dynamicConfig,
       });
   return {
     temporalAddress: given.temporalAddress ?? server!.address,

@@ -16,6 +16,8 @@ export interface LoadResponse<T = any> {
 export interface LoadClient {
   /** `path` is relative to /api/v1; a string body is sent as CSV, anything else as JSON. */
   request<T = any>(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<LoadResponse<T>>;
+  /** GET `path` on the gateway's origin, unsigned (e.g. /healthz), over the same connections. */
+  probe(path: string): Promise<LoadResponse>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,11 @@ export function loadClient(baseUrl: string, key: string): LoadClient {
   return {
     async request(method, path, body, headers = {}) {
       const res = await pool.request({ method, path: `/api/v1${path}`, ...encodeRequest(key, body, headers) });
+      const text = await res.body.text();
+      return { status: res.statusCode, body: text ? JSON.parse(text) : null };
+    },
+    async probe(path) {
+      const res = await pool.request({ method: 'GET', path });
       const text = await res.body.text();
       return { status: res.statusCode, body: text ? JSON.parse(text) : null };
     },
