@@ -16,6 +16,9 @@
  *   npm run bench -- --only 3 --visibility-updates status_changes   # platform flows write status changes only
  *   npm run bench -- --only 3 --compiled   # gateway and workers compiled under plain Node, as the Docker image runs them
  *   npm run bench -- --only 1 --dev-server-config history.transferProcessorMaxPollRPS=20   # dev server dynamic config over its defaults (here: the stock transfer-queue reader)
+ *   npm run bench -- --quick --results-dir /tmp/results   # write the JSON there instead of bench/results
+ *
+ * Exits with status 1 when a scenario failed (its row says FAILED; the others' figures are still written).
  */
 import { parseArgs } from 'node:util';
 import { createContext, visibilityUpdatesOption, type BenchContext } from './lib/context';
@@ -52,8 +55,10 @@ function countedPid(arg: string): [string, number] {
   return [match[1], Number(match[2])];
 }
 
+const FAILED = 'FAILED: ';
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true }, 'visibility-updates': { type: 'string' }, compiled: { type: 'boolean', default: false }, 'dev-server-config': { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true }, 'visibility-updates': { type: 'string' }, compiled: { type: 'boolean', default: false }, 'dev-server-config': { type: 'string', multiple: true }, 'results-dir': { type: 'string' } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
   const unknown = only.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
       // A failed scenario is reported as such; the others' figures still count.
       const result = await scenario.run(ctx).catch((err: Error): ScenarioResult => {
         console.error(err);
-        return { id: scenario.id, name: `FAILED: ${err.message}`, measurements: [], details: {} };
+        return { id: scenario.id, name: `${FAILED}${err.message}`, measurements: [], details: {} };
       });
       console.log(`scenario ${scenario.id}: ${result.name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       results.push(result);
@@ -98,7 +103,12 @@ async function main(): Promise<void> {
   printTable(results);
   console.log();
   console.log(JSON.stringify(document));
-  console.log(`written to ${writeResults(values.quick ? 'bench-quick' : 'bench', document)}`);
+  console.log(`written to ${writeResults(values.quick ? 'bench-quick' : 'bench', document, values['results-dir'])}`);
+  const failed = results.filter((r) => r.name.startsWith(FAILED));
+  if (failed.length) {
+    console.error(`scenario ${failed.map((r) => r.id).join(', ')} failed`);
+    process.exitCode = 1;
+  }
 }
 
 runMain(main);

@@ -59,8 +59,9 @@ export function machine() {
 }
 
 /** Writes the run's JSON document under bench/results/ and returns its path. */
-export function writeResults(prefix: string, document: object): string {
-  const dir = path.join(PROJECT_ROOT, 'bench/results');
+const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench/results');
+
+export function writeResults(prefix: string, document: object, dir = RESULTS_DIR): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(document, null, 2));
