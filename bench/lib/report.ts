@@ -58,9 +58,9 @@ export function machine() {
   };
 }
 
-/** Writes the run's JSON document under bench/results/ and returns its path. */
 const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench/results');
 
+/** Writes the run's JSON document under bench/results/ (or `dir`) and returns its path. */
 export function writeResults(prefix: string, document: object, dir = RESULTS_DIR): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
