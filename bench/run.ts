@@ -55,8 +55,6 @@ function countedPid(arg: string): [string, number] {
   return [match[1], Number(match[2])];
 }
 
-const FAILED = 'FAILED: ';
-
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'gate-flows': { type: 'string' }, rounds: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, logs: { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'temporal-address': { type: 'string' }, 'dev-server-store': { type: 'string', default: 'file' }, 'count-pid': { type: 'string', multiple: true }, 'visibility-updates': { type: 'string' }, compiled: { type: 'boolean', default: false }, 'dev-server-config': { type: 'string', multiple: true }, 'results-dir': { type: 'string' } } });
   const only = values.only ? values.only.split(',').map(Number) : SCENARIOS.map((s) => s.id);
@@ -81,6 +79,7 @@ async function main(): Promise<void> {
     compiled: values.compiled,
   });
   const results: ScenarioResult[] = [];
+  const failed: number[] = [];
   try {
     for (const scenario of SCENARIOS.filter((s) => only.includes(s.id))) {
       await drain(ctx);
@@ -89,7 +88,8 @@ async function main(): Promise<void> {
       // A failed scenario is reported as such; the others' figures still count.
       const result = await scenario.run(ctx).catch((err: Error): ScenarioResult => {
         console.error(err);
-        return { id: scenario.id, name: `${FAILED}${err.message}`, measurements: [], details: {} };
+        failed.push(scenario.id);
+        return { id: scenario.id, name: `FAILED: ${err.message}`, measurements: [], details: {} };
       });
       console.log(`scenario ${scenario.id}: ${result.name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       results.push(result);
@@ -104,9 +104,8 @@ async function main(): Promise<void> {
   console.log();
   console.log(JSON.stringify(document));
   console.log(`written to ${writeResults(values.quick ? 'bench-quick' : 'bench', document, values['results-dir'])}`);
-  const failed = results.filter((r) => r.name.startsWith(FAILED));
   if (failed.length) {
-    console.error(`scenario ${failed.map((r) => r.id).join(', ')} failed`);
+    console.error(`scenario ${failed.join(', ')} failed`);
     process.exitCode = 1;
   }
 }

@@ -49,6 +49,8 @@ export function devServerDynamicConfig(given: readonly string[] = []): string[] 
 export interface DevServer {
   address: string;
   uiUrl: string | null;
+  /** The dynamic config it was started with (DEV_SERVER_DYNAMIC_CONFIG and the caller's values), `KEY=VALUE` each. */
+  dynamicConfig: string[];
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -88,7 +90,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   for (const key of FLOW_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
-  for (const value of devServerDynamicConfig(options.dynamicConfig)) args.push('--dynamic-config-value', value);
+  const dynamicConfig = devServerDynamicConfig(options.dynamicConfig);
+  for (const value of dynamicConfig) args.push('--dynamic-config-value', value);
 
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(options.cliPath, args, { stdio: ['ignore', out, out] });
@@ -119,6 +122,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     address,
     uiUrl: options.uiPort === null ? null : `http://127.0.0.1:${options.uiPort}`,
+    dynamicConfig,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db';
-import { devServerDynamicConfig, startDevServer } from '../../scripts/dev-server';
+import { startDevServer } from '../../scripts/dev-server';
 import { PG_THROWAWAY, postmasterPid } from '../../scripts/pg-throwaway';
 import { requireTemporalCli } from '../../scripts/temporal-cli';
 import { freePort } from '../../tests/support/ports';
@@ -71,7 +71,6 @@ export async function startEnvironment(given: GivenServers = {}, devServer: DevS
   const db = await openDatabase({ databaseUrl, pgliteDir: 'memory://' });
   await db.migrate();
   await db.close();
-  const dynamicConfig = devServerDynamicConfig(devServer.dynamicConfig);
   const server = given.temporalAddress
     ? null
     : await startDevServer({
@@ -86,9 +85,9 @@ export async function startEnvironment(given: GivenServers = {}, devServer: DevS
       });
   return {
     temporalAddress: given.temporalAddress ?? server!.address,
-    temporalServer: given.temporalAddress
-      ? `the server at ${given.temporalAddress}`
-      : `a fresh dev server, state ${devServer.store === 'file' ? 'in a SQLite file' : 'in memory'}, with ${dynamicConfig.join(', ')}`,
+    temporalServer: server
+      ? `a fresh dev server, state ${devServer.store === 'file' ? 'in a SQLite file' : 'in memory'}, with ${server.dynamicConfig.join(', ')}`
+      : `the server at ${given.temporalAddress}`,
     databaseUrl,
     tempDir,
     pids: {
